@@ -45,6 +45,9 @@ def to_findings(frame: pd.DataFrame) -> list[Finding]:
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     findings = []
     for record in records:
+        for text_field in ("unit", "comparison", "detail"):
+            if record[text_field] is None:
+                record[text_field] = ""
         record["sources"] = [s.strip() for s in str(record["sources"]).split(";") if s.strip()]
         if record["benchmark_year"] is not None:
             record["benchmark_year"] = int(record["benchmark_year"])
