@@ -7,6 +7,7 @@ else is a bug. The hierarchy::
     ├── InputError            a file or value a person supplied is unusable
     │   ├── PortfolioError    a portfolio file (carries every Problem found)
     │   ├── RubricError       a rubric file (carries every Problem found)
+    │   ├── BriefError        a hiring brief file
     │   └── SampleError       a follower-sample file for the audit
     └── StoreError            the database refused or could not be reached
 """
@@ -56,6 +57,10 @@ class PortfolioError(InputError):
 
 class RubricError(InputError):
     """A rubric file is unusable."""
+
+
+class BriefError(InputError):
+    """A hiring brief file is unusable."""
 
 
 class SampleError(InputError):
