@@ -1,0 +1,14 @@
+"""The Streamlit app: navigation only. Each page is a small module in app_pages/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Social media hire vetting", page_icon="🔎", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("app_pages/candidates.py", title="Candidates", icon="👥", default=True),
+        st.Page("app_pages/scorecard.py", title="Scorecard", icon="📋"),
+        st.Page("app_pages/rubrics.py", title="Rubrics", icon="📐"),
+    ]
+)
+navigation.run()

@@ -1,0 +1,95 @@
+"""What every page shares: the inputs in st.session_state and the cached evaluation.
+
+Per-user data (uploaded files, the chosen rubric, an edited rubric) lives in
+``st.session_state``; the evaluation is a pure function of those inputs, so it is cached
+with ``st.cache_data`` keyed on their bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from vetting.errors import VettingError
+from vetting.evidence import Evaluation, evaluate
+from vetting.loading import LoadResult, load_portfolios, load_uploads, parse_brief
+from vetting.models import Brief, Rubric
+from vetting.rubrics import parse_rubric
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_portfolios"
+RUBRICS = ROOT / "rubrics"
+BUILT_IN_RUBRICS = {"Agency": RUBRICS / "agency.yaml", "Freelancer": RUBRICS / "freelancer.yaml"}
+log = logging.getLogger("vetting.app")
+
+
+def init() -> None:
+    st.session_state.setdefault("uploads", None)  # dict[name, bytes] or None for samples
+    st.session_state.setdefault("rubric_choice", "Agency")
+    st.session_state.setdefault("custom_rubrics", {})  # title -> YAML text
+    st.session_state.setdefault("brief_upload", None)  # bytes or None for the sample brief
+
+
+def rubric_text() -> str:
+    choice = st.session_state["rubric_choice"]
+    if choice in st.session_state["custom_rubrics"]:
+        return st.session_state["custom_rubrics"][choice]
+    return BUILT_IN_RUBRICS[choice].read_text(encoding="utf-8")
+
+
+def brief_bytes() -> tuple[str, bytes]:
+    upload = st.session_state["brief_upload"]
+    if upload is not None:
+        return upload
+    return ("sample_portfolios/brief.yaml", (SAMPLES / "brief.yaml").read_bytes())
+
+
+@st.cache_data(show_spinner="Scoring candidates…", max_entries=16)
+def _evaluate(
+    uploads: tuple[tuple[str, bytes], ...] | None,
+    rubric_yaml: str,
+    brief_file: tuple[str, bytes],
+    today: date,
+) -> tuple[LoadResult, Rubric, Brief, Evaluation]:
+    rubric = parse_rubric(rubric_yaml, "rubric")
+    brief = parse_brief(brief_file[0], brief_file[1], today)
+    loaded = load_portfolios(SAMPLES, today) if uploads is None else load_uploads(dict(uploads))
+    return loaded, rubric, brief, evaluate(loaded, rubric, brief=brief, today=today)
+
+
+def current() -> tuple[LoadResult, Rubric, Brief, Evaluation]:
+    uploads = st.session_state["uploads"]
+    key = None if uploads is None else tuple(sorted(uploads.items()))
+    return _evaluate(key, rubric_text(), brief_bytes(), date.today())
+
+
+def guarded(page: Callable[[], None]) -> None:
+    """Run a page; explain input errors, never show a traceback."""
+    init()
+    try:
+        page()
+    except VettingError as error:
+        st.error(f"**This input cannot be used.**\n\n{error}")
+    except Exception:
+        log.exception("page failed")
+        st.error(
+            "Something went wrong on our side while preparing this page. Your saved work is "
+            "safe. Please try again, or report it with the files you used."
+        )
+
+
+def sidebar() -> None:
+    """The rubric picker every page shows."""
+    choices = [*BUILT_IN_RUBRICS, *st.session_state["custom_rubrics"]]
+    if st.session_state["rubric_choice"] not in choices:
+        st.session_state["rubric_choice"] = "Agency"
+    st.sidebar.selectbox(
+        "Rubric", choices, key="rubric_choice",
+        help="Candidates are scored against this rubric. Edit or upload one on Rubrics.",
+    )
+    source = "uploaded files" if st.session_state["uploads"] else "the sample portfolios"
+    st.sidebar.caption(f"Scoring {source}.")
