@@ -40,8 +40,9 @@ def page() -> None:
         st.success(f"Saved as '{title}'; pick it in the sidebar.")
 
     st.subheader("Copy, edit and load a rubric")
+    rubric_yaml = dump_rubric(rubric)
     st.download_button(
-        "Download this rubric (YAML)", data=lambda text=dump_rubric(rubric): text,
+        "Download this rubric (YAML)", data=lambda text=rubric_yaml: text,
         file_name=f"{rubric.id}.yaml", mime="application/yaml",
     )
     upload = st.file_uploader("Load an edited rubric", type=["yaml", "yml"])

@@ -77,7 +77,7 @@ def _follower_chart(candidate_id: str, frames_history: pd.DataFrame,
 
 def page() -> None:
     sidebar()
-    loaded, rubric, brief, evaluation = current()
+    loaded, rubric, _brief, evaluation = current()
     cards = {card.candidate_id: card for card in evaluation.scorecards}
     if not cards:
         st.info("Load portfolios on the Candidates page first.")

@@ -127,7 +127,8 @@ def _write_table(cards: list[Scorecard], stdout: TextIO) -> None:
             f"[{SEVERITY_STYLE[flag.severity]}]{flag.flag}[/]" for flag in card.flags
         )
         table.add_row(
-            str(rank), f"{card.candidate_name}\n[dim]{card.candidate_id} · {card.candidate_kind}[/]",
+            str(rank),
+            f"{card.candidate_name}\n[dim]{card.candidate_id} · {card.candidate_kind}[/]",
             total, f"{card.confidence:.0%}",
             *(_level_text(c.level) for c in card.criteria), flags or "[dim]none[/]",
         )
@@ -221,7 +222,7 @@ def main(
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no tracebacks
+    except Exception as error:
         if os.environ.get("VETTING_DEBUG"):
             raise
         print(f"internal error: {type(error).__name__}: {error}", file=stderr)

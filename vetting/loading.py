@@ -124,7 +124,7 @@ def parse_document(name: str, text: str) -> Any:
                 f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}{hint}"
             ) from None
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - safe loader subclass
+        return yaml.load(text, Loader=_NoAliasLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -179,7 +179,9 @@ def read_csv_rows(
         except ValidationError as error:
             for problem in problems_from_validation(error, name, model):
                 problems.append(
-                    Problem(name, f"row {number}, {problem.field}", f"{problem.message}; row skipped")
+                    Problem(
+                        name, f"row {number}, {problem.field}", f"{problem.message}; row skipped"
+                    )
                 )
     if not rows and not problems:
         problems.append(Problem(name, "", "no data rows"))

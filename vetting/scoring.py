@@ -113,7 +113,8 @@ def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     )
     combined = by_area[["mean_level", "level_confidence"]].join(caps, how="outer")
     rounded = _round_half_up(combined["mean_level"])
-    level = np.fmin(rounded, combined["cap"])  # fmin: a NaN side yields the other
+    cap = combined["cap"].astype(float)
+    level = pd.concat([rounded.astype(float), cap], axis=1).min(axis=1, skipna=True)
     confidence = combined["level_confidence"].fillna(combined["flag_confidence"])
     per_area = pd.DataFrame(
         {"suggested_level": level, "confidence": confidence}, index=combined.index
