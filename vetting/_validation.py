@@ -14,6 +14,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -122,7 +123,7 @@ def _explain(detail: Any, loc: tuple[int | str, ...], model: type[BaseModel] | N
         return f"{help_text}; got {_show(given)}"
     if kind in _LIMITS:
         limit_key, words = _LIMITS[kind]
-        return f"must be {words} {context.get(limit_key)}; got {_show(given)}"
+        return f"must be {words} {_number(context.get(limit_key))}; got {_show(given)}"
     if kind == "too_short":
         return _length_message("at least", context.get("min_length"), context, given)
     if kind == "too_long":
@@ -131,6 +132,8 @@ def _explain(detail: Any, loc: tuple[int | str, ...], model: type[BaseModel] | N
         return "must not be empty"
     if kind == "string_too_long":
         return f"is too long: at most {context.get('max_length')} characters"
+    if kind == "invalid_key":
+        return "is not a valid key: keys are words such as 'title', not numbers or empty"
     if kind == "value_error":
         return str(detail["msg"]).removeprefix("Value error, ")
     if kind in _TYPE_HELP:
@@ -147,12 +150,21 @@ def _length_message(bound: str, limit: object, context: dict[str, Any], given: o
     return f"needs {bound} {limit} {noun}; it has {actual}"
 
 
+def _number(value: object) -> str:
+    """0.0 written as 0, as a person would write the bound."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _show(value: object) -> str:
     """A short, safe rendering of what the person wrote."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return f"a list of {len(value)}"
+    if isinstance(value, (date, datetime)):
+        return repr(value.isoformat())
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -219,6 +231,7 @@ def _is_model(candidate: Any) -> bool:
 # --------------------------------------------------------------------------- YAML input
 
 MAX_INPUT_BYTES = 1 << 20  # 1 MiB: far above any real rubric or portfolio, far below harm.
+MAX_NESTING = 50  # a rubric is 6 levels deep, a portfolio about 5
 
 # Tags a person may legitimately write; anything else (!!python/object, !!binary, custom
 # "!tags") is refused rather than constructed.
@@ -228,7 +241,7 @@ _ALLOWED_TAGS = frozenset(
 
 # Hints for the YAML mistakes people make most, keyed by a fragment of PyYAML's message.
 _YAML_HINTS: dict[str, str] = {
-    "mapping values are not allowed here": (
+    "mapping values are not allowed": (
         "a value contains ': ' or the indentation is off; put the value in quotes"
     ),
     "found character '\\t'": "YAML does not allow tabs for indentation; use spaces",
@@ -237,14 +250,35 @@ _YAML_HINTS: dict[str, str] = {
     "expected <block end>": "this line is not indented like the lines around it",
     "found undefined alias": "YAML aliases ('*name') are not allowed; write the value out",
     "found unexpected end of stream": "a quote or bracket is never closed",
+    "but found another document": "a file holds one document; remove the '---' line",
+    "found unhashable key": "a key must be a single word or text, not a list or mapping",
 }
 
 
-class _RefusingLoader(yaml.SafeLoader):
-    """safe_load, plus: no aliases (alias bombs), no exotic tags, no duplicate keys."""
+# libyaml when it is installed (about ten times faster than pure Python, which matters
+# when the app re-reads a rubric on every rerun); the pure-Python classes otherwise.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+
+def _refuse_aliases_and_tags(text: str) -> None:
+    """Alias bombs, object-building tags and deep nesting, refused before construction.
+
+    Reading events is iterative, so this is safe on input that would exhaust the stack of
+    the recursive composer (libyaml's crashes the process rather than raising).
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"the data is nested more than {MAX_NESTING} levels deep",
+                    event.start_mark,
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None,
@@ -261,23 +295,27 @@ class _RefusingLoader(yaml.SafeLoader):
                 f"YAML tags such as '{shown}' are not allowed; remove the tag",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)
+
+
+class _NoDuplicateKeysLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """safe_load that refuses a key written twice (PyYAML silently keeps the last)."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
             seen: dict[object, int] = {}
             for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
                 key = self.construct_object(key_node, deep=True)
-                if isinstance(key, (str, int, float, bool)) or key is None:
-                    if key in seen:
-                        raise yaml.constructor.ConstructorError(
-                            None,
-                            None,
-                            f"the key '{key}' appears twice in the same mapping (first on line"
-                            f" {seen[key]}); keep one",
-                            key_node.start_mark,
-                        )
-                    seen[key] = key_node.start_mark.line + 1
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key '{key}' appears twice in the same mapping (first on line"
+                        f" {seen[key]}); keep one",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
 
@@ -309,8 +347,7 @@ def read_yaml(
                     Problem(
                         file,
                         _where(line, column),
-                        f"is not UTF-8 text (byte 0x{bad} cannot be read); save the file"
-                        " as UTF-8",
+                        f"is not UTF-8 text (byte 0x{bad} cannot be read); save the file as UTF-8",
                     )
                 ]
             ) from None
@@ -318,7 +355,8 @@ def read_yaml(
         text = data
     text = text.removeprefix("\ufeff")
     try:
-        return yaml.load(text, Loader=_RefusingLoader)  # a SafeLoader subclass
+        _refuse_aliases_and_tags(text)
+        return yaml.load(text, Loader=_NoDuplicateKeysLoader)  # a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _where(mark.line + 1, mark.column + 1) if mark is not None else ""
