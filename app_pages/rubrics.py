@@ -7,18 +7,41 @@ import streamlit as st
 
 from app_pages.state import guarded, rubric_text, sidebar
 from vetting.errors import RubricError
+from vetting.models import Rubric
 from vetting.rubrics import dump_rubric, parse_rubric
+
+
+@st.cache_data(max_entries=32)
+def _as_yaml(text: str, name: str) -> str:
+    return dump_rubric(parse_rubric(text, name))
+
+
+def _reweight(rubric: Rubric, editor_key: str) -> None:
+    """Button callback (runs before the page, so the sidebar can switch to the copy)."""
+    edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+    copy = rubric.model_copy(deep=True)
+    for row, changes in edits.items():
+        if changes.get("weight") is not None:
+            copy.criteria[int(row)].weight = float(changes["weight"])
+    copy.title = f"{rubric.title} (reweighted)"
+    st.session_state["custom_rubrics"][copy.title] = dump_rubric(copy)
+    st.session_state["rubric_choice"] = copy.title
+    st.session_state["flash"] = f"Now scoring with '{copy.title}'."
 
 
 def page() -> None:
     sidebar()
-    rubric = parse_rubric(rubric_text(), st.session_state["rubric_choice"])
+    if "flash" in st.session_state:
+        st.success(st.session_state.pop("flash"))
+    name = st.session_state["rubric_choice"]
+    rubric = parse_rubric(rubric_text(), name)
     st.title(rubric.title)
     if rubric.description:
         st.write(rubric.description)
     total_weight = sum(c.weight for c in rubric.criteria)
     st.subheader("Weights")
-    edited = st.data_editor(
+    editor_key = f"weights_{rubric.id}_{name}"
+    st.data_editor(
         pd.DataFrame(
             [
                 {"criterion": c.title, "area": c.area, "weight": c.weight,
@@ -28,34 +51,29 @@ def page() -> None:
         ),
         disabled=["criterion", "area", "rests on"], hide_index=True, width="stretch",
         column_config={"weight": st.column_config.NumberColumn(min_value=0.1, max_value=100)},
-        key=f"weights_{rubric.id}_{st.session_state['rubric_choice']}",
+        key=editor_key,
     )
     st.caption(f"Total weight {total_weight:g}; each criterion counts weight / total.")
-    if st.button("Use these weights as a new rubric"):
-        copy = rubric.model_copy(deep=True)
-        for criterion, weight in zip(copy.criteria, edited["weight"], strict=True):
-            criterion.weight = float(weight)
-        title = f"{rubric.title} (reweighted)"
-        st.session_state["custom_rubrics"][title] = dump_rubric(copy)
-        st.success(f"Saved as '{title}'; pick it in the sidebar.")
+    st.button(
+        "Use these weights as a new rubric", on_click=_reweight, args=(rubric, editor_key)
+    )
 
     st.subheader("Copy, edit and load a rubric")
-    rubric_yaml = dump_rubric(rubric)
+    rubric_yaml = _as_yaml(rubric_text(), name)
     st.download_button(
         "Download this rubric (YAML)", data=lambda text=rubric_yaml: text,
         file_name=f"{rubric.id}.yaml", mime="application/yaml",
     )
     upload = st.file_uploader("Load an edited rubric", type=["yaml", "yml"])
     if upload is not None:
-        text = upload.getvalue().decode("utf-8", errors="replace")
         try:
-            loaded = parse_rubric(text, upload.name)
+            loaded = parse_rubric(upload.getvalue(), upload.name)
         except RubricError as error:
             st.error(f"**{upload.name} cannot be used yet.** Fix these and load it again:")
             for problem in error.problems:
                 st.markdown(f"- `{problem.field or 'file'}`: {problem.message}")
         else:
-            st.session_state["custom_rubrics"][loaded.title] = text
+            st.session_state["custom_rubrics"][loaded.title] = upload.getvalue().decode("utf-8")
             st.success(f"Loaded '{loaded.title}'; pick it in the sidebar.")
 
     st.subheader("Criteria")

@@ -41,6 +41,13 @@ def rubric_text() -> str:
     return BUILT_IN_RUBRICS[choice].read_text(encoding="utf-8")
 
 
+def rubric_file_name() -> str:
+    choice = st.session_state["rubric_choice"]
+    if choice in BUILT_IN_RUBRICS:
+        return str(BUILT_IN_RUBRICS[choice].relative_to(ROOT))
+    return choice
+
+
 def brief_bytes() -> tuple[str, bytes]:
     upload = st.session_state["brief_upload"]
     if upload is not None:
@@ -51,11 +58,12 @@ def brief_bytes() -> tuple[str, bytes]:
 @st.cache_data(show_spinner="Scoring candidates…", max_entries=16)
 def _evaluate(
     uploads: tuple[tuple[str, bytes], ...] | None,
+    rubric_name: str,
     rubric_yaml: str,
     brief_file: tuple[str, bytes],
     today: date,
 ) -> tuple[LoadResult, Rubric, Brief, Evaluation]:
-    rubric = parse_rubric(rubric_yaml, "rubric")
+    rubric = parse_rubric(rubric_yaml, rubric_name)
     brief = parse_brief(brief_file[0], brief_file[1], today)
     loaded = load_portfolios(SAMPLES, today) if uploads is None else load_uploads(dict(uploads))
     return loaded, rubric, brief, evaluate(loaded, rubric, brief=brief, today=today)
@@ -64,7 +72,7 @@ def _evaluate(
 def current() -> tuple[LoadResult, Rubric, Brief, Evaluation]:
     uploads = st.session_state["uploads"]
     key = None if uploads is None else tuple(sorted(uploads.items()))
-    return _evaluate(key, rubric_text(), brief_bytes(), date.today())
+    return _evaluate(key, rubric_file_name(), rubric_text(), brief_bytes(), date.today())
 
 
 def guarded(page: Callable[[], None]) -> None:

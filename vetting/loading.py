@@ -24,11 +24,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from vetting._validation import problems_from_validation
-from vetting.errors import BriefError, Problem
+from vetting._validation import problems_from_validation, read_yaml
+from vetting.errors import BriefError, PortfolioError, Problem
 from vetting.models import Brief, FollowerPoint, Portfolio, Post, slugify
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -100,21 +99,12 @@ def decode_text(name: str, data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> str:
         ) from None
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without anchors/aliases: they are never needed in a portfolio and an
-    alias bomb would otherwise expand into millions of nodes during validation."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
 def parse_document(name: str, text: str) -> Any:
-    """JSON or YAML text → Python data; errors say where."""
+    """JSON or YAML text → Python data; raises ValueError or PortfolioError saying where.
+
+    YAML goes through the same guarded reader as rubrics (no aliases, tags or duplicate
+    keys; bounded nesting), so a hostile file cannot blow up validation.
+    """
     if name.lower().endswith(".json"):
         try:
             return json.loads(text)
@@ -123,14 +113,9 @@ def parse_document(name: str, text: str) -> Any:
             raise ValueError(
                 f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}{hint}"
             ) from None
-    try:
-        return yaml.load(text, Loader=_NoAliasLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"invalid YAML{where}: {error.problem or error.context}") from None
-    except yaml.YAMLError as error:
-        raise ValueError(f"invalid YAML: {error}") from None
+        except RecursionError:
+            raise ValueError("is nested too deeply to be read") from None
+    return read_yaml(text, name, error=PortfolioError, max_bytes=MAX_DOCUMENT_BYTES)
 
 
 def _document(name: str, data: bytes) -> dict[str, Any]:
@@ -290,6 +275,9 @@ def load_document(
     except ValueError as error:
         result.problems.append(Problem(name, "", str(error)))
         return result
+    except PortfolioError as error:
+        result.problems.extend(error.problems)
+        return result
     samples, csv_problems = _attach_csvs(name, data, read, today)
     result.problems.extend(csv_problems)
     data.setdefault("id", slugify(PurePosixPath(name).name))
@@ -384,6 +372,8 @@ def parse_brief(name: str, data: bytes, today: date | None = None) -> Brief:
         document = _document(name, data)
     except ValueError as error:
         raise BriefError([Problem(name, "", str(error))]) from None
+    except PortfolioError as error:
+        raise BriefError(error.problems) from None
     try:
         return Brief.model_validate(document, context={"today": today or date.today()})
     except ValidationError as error:
