@@ -21,6 +21,7 @@ position in ``Portfolio.accounts``; ``case`` likewise for case studies):
 - ``kpis``: candidate_id, case, name, definition, baseline, result, unit
 - ``team``: candidate_id, role, headcount, employment
 - ``answers``: candidate_id, question_id, text
+- ``learning``: candidate_id, name, issuer, completed, expires
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "kpis": ("candidate_id", "case", "name", "definition", "baseline", "result", "unit"),
     "team": ("candidate_id", "role", "headcount", "employment"),
     "answers": ("candidate_id", "question_id", "text"),
+    "learning": ("candidate_id", "name", "issuer", "completed", "expires"),
 }
-_DATES = ("date", "period_start", "period_end", "latest_certification")
+_DATES = ("date", "period_start", "period_end", "latest_certification", "completed", "expires")
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class PortfolioFrames:
     kpis: pd.DataFrame
     team: pd.DataFrame
     answers: pd.DataFrame
+    learning: pd.DataFrame
 
     @classmethod
     def from_rows(cls, rows: dict[str, list[dict[str, object]]]) -> PortfolioFrames:
@@ -170,5 +173,8 @@ def build_frames(portfolios: Iterable[Portfolio]) -> PortfolioFrames:
         rows["answers"].extend(
             {"candidate_id": cid, "question_id": qid, "text": text}
             for qid, text in p.strategy_answers.items()
+        )
+        rows["learning"].extend(
+            {"candidate_id": cid, **certification.model_dump()} for certification in p.learning
         )
     return PortfolioFrames.from_rows(rows)

@@ -1,0 +1,446 @@
+"""Repeatable, evidenced results rather than hacks, one viral moment or "my own following".
+
+004 §8 warns of people "full of non-repeatable tactics that cannot deliver consistent
+results" and of influencers who think growing their own following proves they can grow a
+client's; 004 §1 and §5 add that there are no shortcuts and virality cannot be promised.
+So the evidence here is the case studies: how many show a baseline → result change over a
+period long enough to mean something, for how many clients, and how consistent those
+changes are. Thresholds and their reasons: ``vetting/data/signal_thresholds.yaml``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from vetting.frames import PortfolioFrames
+from vetting.signals import SignalContext, findings_frame
+from vetting.signals._thresholds import flag_columns, fmt, level_from_table, settings
+
+AREA = "repeatability"
+_CID = "candidate_id"
+
+
+
+
+
+
+def _case_table(frames: PortfolioFrames, min_days: float) -> pd.DataFrame:
+    """One row per case study with its KPI counts, median uplift and whether it is evidenced."""
+    kpis = frames.kpis
+    definition = kpis["definition"].fillna("").astype(str).str.strip() != ""
+    has_result = kpis["result"].notna()
+    paired = has_result & kpis["baseline"].notna()
+    baseline = kpis["baseline"].astype(float)
+    usable = paired & (baseline != 0)
+    uplift = ((kpis["result"].astype(float) - baseline) / baseline.abs()).where(usable)
+    per_case = (
+        pd.DataFrame(
+            {
+                _CID: kpis[_CID],
+                "case": kpis["case"],
+                "n_kpis": 1,
+                "n_result": has_result.astype(int),
+                "n_paired": paired.astype(int),
+                "n_paired_defined": (paired & definition).astype(int),
+                "n_result_no_baseline": (has_result & ~paired).astype(int),
+                "uplift": uplift,
+            }
+        )
+        .groupby([_CID, "case"], as_index=False)
+        .agg(
+            n_kpis=("n_kpis", "sum"),
+            n_result=("n_result", "sum"),
+            n_paired=("n_paired", "sum"),
+            n_paired_defined=("n_paired_defined", "sum"),
+            n_result_no_baseline=("n_result_no_baseline", "sum"),
+            uplift=("uplift", "median"),
+        )
+    )
+    cases = frames.cases[
+        [_CID, "case", "client", "industry", "period_days", "reference_contactable"]
+    ].merge(per_case, on=[_CID, "case"], how="left")
+    counts = ["n_kpis", "n_result", "n_paired", "n_paired_defined", "n_result_no_baseline"]
+    cases[counts] = cases[counts].fillna(0)
+    cases["client_key"] = cases["client"].astype(str).str.strip().str.casefold()
+    cases["industry_key"] = cases["industry"].astype(str).str.strip().str.casefold()
+    cases["long_enough"] = cases["period_days"].astype(float) >= min_days
+    cases["evidenced"] = (cases["n_paired"] > 0) & cases["long_enough"]
+    cases["contactable"] = cases["reference_contactable"].fillna(False).astype(bool)
+    return cases
+
+
+def _platform_counts(frames: PortfolioFrames) -> pd.Series:
+    """Distinct platforms per candidate across case studies and managed accounts."""
+    from_cases = (
+        frames.cases[[_CID, "platforms"]]
+        .assign(platform=frames.cases["platforms"].fillna("").astype(str).str.split(";"))
+        .explode("platform")[[_CID, "platform"]]
+    )
+    both = pd.concat([from_cases, frames.accounts[[_CID, "platform"]]], ignore_index=True)
+    both = both[both["platform"].fillna("").astype(str) != ""]
+    return both.groupby(_CID)["platform"].nunique()
+
+
+def _per_candidate(frames: PortfolioFrames, cases: pd.DataFrame) -> pd.DataFrame:
+    grouped = cases.groupby(_CID)
+    summary = grouped.agg(
+        n_cases=("case", "size"),
+        n_clients=("client_key", "nunique"),
+        n_industries=("industry_key", "nunique"),
+        n_evidenced=("evidenced", "sum"),
+        n_long=("long_enough", "sum"),
+        median_days=("period_days", "median"),
+        any_contactable=("contactable", "any"),
+        n_kpis=("n_kpis", "sum"),
+        n_result=("n_result", "sum"),
+        n_paired=("n_paired", "sum"),
+        n_paired_defined=("n_paired_defined", "sum"),
+        n_result_no_baseline=("n_result_no_baseline", "sum"),
+    )
+    evidenced = cases[cases["evidenced"]]
+    summary["n_evidenced_clients"] = evidenced.groupby(_CID)["client_key"].nunique()
+    summary["n_evidenced_paired"] = evidenced.groupby(_CID)["n_paired"].sum()
+    summary["n_evidenced_defined"] = evidenced.groupby(_CID)["n_paired_defined"].sum()
+    table = frames.candidates[[_CID]].join(summary, on=_CID)
+    table["n_platforms"] = table[_CID].map(_platform_counts(frames)).fillna(0)
+    filled = [c for c in summary.columns if c not in ("median_days", "any_contactable")]
+    table[filled] = table[filled].fillna(0)
+    table["any_contactable"] = table["any_contactable"].fillna(False).astype(bool)
+    return table.reset_index(drop=True)
+
+
+def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
+    """The level-bearing finding: count and quality of evidenced case studies."""
+    config = settings()["repeatability"]
+    min_days = config["min_case_period_days"]["value"]
+    cap = config["quality_cap"]
+    half_at = config["case_confidence_half_at"]["value"]
+    has_cases = table["n_cases"] > 0
+    base = level_from_table(table["n_evidenced"].astype(float), config["evidenced_case_levels"])
+    defined_share = table["n_evidenced_defined"] / table["n_evidenced_paired"].replace(0, np.nan)
+    thin_definitions = defined_share.fillna(0) < cap["min_defined_share"]
+    one_client = table["n_evidenced_clients"] < cap["min_distinct_clients"]
+    capped = (base > cap["value"]) & (thin_definitions | one_client)
+    level = base.where(~capped, float(cap["value"])).where(has_cases)
+    cap_reason = np.where(
+        thin_definitions,
+        f" Level held at {cap['value']}: fewer than half of these KPIs say how they were"
+        " measured (002 §2).",
+        f" Level held at {cap['value']}: every evidenced case is for the same client.",
+    )
+    quality = (
+        ", for " + table["n_evidenced_clients"].astype(int).astype(str) + " distinct client(s); "
+        + table["n_evidenced_defined"].astype(int).astype(str) + " of "
+        + table["n_evidenced_paired"].astype(int).astype(str)
+        + " of their baseline → result KPIs give a definition."
+    )
+    detail = (
+        table["n_evidenced"].astype(int).astype(str) + " of "
+        + table["n_cases"].astype(int).astype(str)
+        + f" case studies show a baseline → result change over at least {min_days} days"
+        + quality.where(table["n_evidenced"] > 0, ".")
+        + pd.Series(np.where(capped, cap_reason, ""), index=table.index)
+    )
+    missing = (
+        "No case studies submitted, so repeatable results cannot be judged; ask for two or"
+        " three with baseline, result, KPI definitions and period (004 §8)."
+    )
+    n_cases = table["n_cases"].astype(float)
+    return pd.DataFrame(
+        {
+            _CID: table[_CID],
+            "area": AREA,
+            "signal": "evidenced_case_studies",
+            "subject": "portfolio",
+            "value": table["n_evidenced"].astype(float).where(has_cases),
+            "unit": "case studies",
+            "comparison": (
+                f"baseline → result over ≥ {min_days} days; level 1 at 0 such cases, 2 at 1,"
+                f" 3 at 2, 4 at 3–4, 5 at 5+ (at most {cap['value']} without definitions or"
+                " a second client)"
+            ),
+            "suggested_level": level,
+            "confidence": np.where(
+                has_cases,
+                n_cases / (n_cases + half_at),
+                settings()["confidence"]["missing_data"]["value"],
+            ),
+            "sources": "004 §8; 004 §1; 004 §2",
+            "detail": detail.where(has_cases, missing),
+        }
+    )
+
+
+def _breadth_findings(table: pd.DataFrame) -> pd.DataFrame:
+    """Informative: how many clients, industries and platforms the cases span."""
+    rows = table[table["n_cases"] > 0]
+    half_at = settings()["repeatability"]["case_confidence_half_at"]["value"]
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "case_study_breadth",
+            "subject": "portfolio",
+            "value": rows["n_clients"].astype(float),
+            "unit": "distinct clients",
+            "comparison": "the candidate's own case studies and accounts",
+            "confidence": rows["n_cases"] / (rows["n_cases"] + half_at),
+            "sources": "004 §8",
+            "detail": (
+                rows["n_cases"].astype(int).astype(str) + " case studies for "
+                + rows["n_clients"].astype(int).astype(str) + " client(s) in "
+                + rows["n_industries"].astype(int).astype(str) + " industr(y/ies); "
+                + rows["n_platforms"].astype(int).astype(str)
+                + " platform(s) across case studies and managed accounts."
+            ),
+        }
+    )
+
+
+def _kpi_quality_findings(table: pd.DataFrame) -> pd.DataFrame:
+    """Informative: share of KPIs stated as baseline → result with a definition."""
+    rows = table[table["n_cases"] > 0]
+    has_kpis = rows["n_kpis"] > 0
+    share = (rows["n_paired_defined"] / rows["n_kpis"].replace(0, np.nan)).where(has_kpis)
+    detail = (
+        rows["n_paired_defined"].astype(int).astype(str) + " of "
+        + rows["n_kpis"].astype(int).astype(str)
+        + " KPIs in the case studies give a baseline, a result and a definition ("
+        + fmt(share.fillna(0) * 100, ".0f") + "%)."
+    )
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "kpi_baseline_result_share",
+            "subject": "portfolio",
+            "value": share,
+            "unit": "share of KPIs",
+            "comparison": "every KPI stated as baseline → result with a definition (002 §2)",
+            "confidence": np.where(has_kpis, rows["n_kpis"] / (rows["n_kpis"] + 4), 1.0),
+            "sources": "004 §8; 002 §2",
+            "detail": detail.where(
+                has_kpis, "The case studies list no KPIs: no result can be checked."
+            ),
+        }
+    )
+
+
+def _period_findings(table: pd.DataFrame) -> pd.DataFrame:
+    """Informative: how long the case studies ran."""
+    rows = table[table["n_cases"] > 0]
+    min_days = settings()["repeatability"]["min_case_period_days"]["value"]
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "case_period_days_median",
+            "subject": "portfolio",
+            "value": rows["median_days"].astype(float),
+            "unit": "days",
+            "comparison": f"at least {min_days} days to show a result held (004 §1)",
+            "confidence": 1.0,
+            "sources": "004 §1",
+            "detail": (
+                "Case studies ran a median of " + fmt(rows["median_days"].astype(float), ".0f")
+                + " days; " + rows["n_long"].astype(int).astype(str) + " of "
+                + rows["n_cases"].astype(int).astype(str)
+                + f" ran at least {min_days} days."
+            ),
+        }
+    )
+
+
+def _consistency_findings(cases: pd.DataFrame) -> pd.DataFrame:
+    """Informative: spread of relative uplift across case studies (004 §8)."""
+    config = settings()["repeatability"]["uplift_spread_ratio"]
+    with_uplift = cases[cases["uplift"].notna()]
+    magnitude = with_uplift["uplift"].abs().clip(lower=config["floor"])
+    stats = (
+        with_uplift.assign(magnitude=magnitude)
+        .groupby(_CID)
+        .agg(
+            n=("uplift", "size"),
+            low=("uplift", "min"),
+            high=("uplift", "max"),
+            small=("magnitude", "min"),
+            big=("magnitude", "max"),
+        )
+    )
+    stats = stats[stats["n"] >= config["min_cases"]].reset_index()
+    ratio = stats["big"] / stats["small"]
+    uneven = ratio > config["value"]
+    verdict = np.where(
+        uneven,
+        " One case carries the record: ask what was different there.",
+        " The results are of a similar size, which is what repeatable tactics look like.",
+    )
+    return pd.DataFrame(
+        {
+            _CID: stats[_CID],
+            "area": AREA,
+            "signal": "uplift_spread_ratio",
+            "subject": "portfolio",
+            "value": ratio,
+            "unit": "x",
+            "comparison": f"at most {config['value']}x between the largest and smallest change",
+            "confidence": stats["n"] / (stats["n"] + 2),
+            "sources": "004 §8",
+            "detail": (
+                "The median relative change per case study runs from "
+                + fmt(stats["low"] * 100, "+.0f") + "% to " + fmt(stats["high"] * 100, "+.0f")
+                + "% across " + stats["n"].astype(str) + " cases (the largest is "
+                + fmt(ratio, ".1f") + "x the smallest)." + pd.Series(verdict, index=stats.index)
+            ),
+        }
+    )
+
+
+def _viral_hit_flags(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFrame:
+    """single_viral_hit: one post carries most engagement and few cases evidence more."""
+    config = settings()["repeatability"]["viral_top_post_share"]
+    posts = frames.posts
+    engagement = (
+        posts["likes"].astype(float).fillna(0)
+        + posts["comments"].astype(float).fillna(0)
+        + posts["shares"].astype(float).fillna(0)
+        + posts["saves"].astype(float).fillna(0)
+    )
+    scored = pd.DataFrame({_CID: posts[_CID], "account": posts["account"], "e": engagement})
+    totals = scored.groupby(_CID)["e"].agg(["sum", "size"])
+    top = scored.sort_values("e", ascending=False).drop_duplicates(_CID).set_index(_CID)
+    stats = totals.join(top[["account", "e"]]).reset_index()
+    stats = stats.merge(table[[_CID, "n_evidenced"]], on=_CID, how="inner")
+    stats["share"] = stats["e"] / stats["sum"].replace(0, np.nan)
+    hit = (
+        (stats["size"] >= config["min_posts"])
+        & (stats["share"] >= config["value"])
+        & (stats["n_evidenced"] <= config["max_evidenced_cases"])
+    )
+    rows = stats[hit].merge(
+        frames.accounts[[_CID, "account", "handle", "platform"]], on=[_CID, "account"], how="left"
+    )
+    min_days = settings()["repeatability"]["min_case_period_days"]["value"]
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "top_post_engagement_share",
+            "subject": "@" + rows["handle"].astype(str) + " on " + rows["platform"].astype(str),
+            "value": rows["share"],
+            "unit": "share of engagement",
+            "comparison": (
+                f"at least {config['value']:.0%} of all engagement in one post, with at most"
+                f" {config['max_evidenced_cases']} evidenced case study"
+            ),
+            "confidence": rows["size"] / (rows["size"] + 20),
+            **flag_columns("single_viral_hit"),
+            "detail": (
+                "One post carries " + fmt(rows["share"] * 100, ".0f")
+                + "% of the engagement of all " + rows["size"].astype(str)
+                + " recent posts across the candidate's accounts, and "
+                + rows["n_evidenced"].astype(int).astype(str)
+                + f" case studies show a baseline → result change over {min_days}+ days:"
+                " the record rests on one viral moment, which nobody can promise to repeat."
+            ),
+        }
+    )
+
+
+def _own_following_flags(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFrame:
+    """own_following_only_proof: only own accounts and no client KPI (004 §8)."""
+    accounts = frames.accounts
+    own = accounts.assign(own=accounts["ownership"] == "own").groupby(_CID)["own"].agg(
+        ["all", "size"]
+    )
+    stats = table[[_CID, "n_result", "n_cases"]].join(own, on=_CID, how="inner")
+    rows = stats[stats["all"].astype(bool) & (stats["n_result"] == 0)]
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "own_accounts_only",
+            "subject": "portfolio",
+            "value": rows["size"].astype(float),
+            "unit": "own accounts",
+            "comparison": "at least one client account or case study with a client KPI",
+            "confidence": settings()["confidence"]["self_declared"]["value"],
+            **flag_columns("own_following_only_proof"),
+            "detail": (
+                "Every account shown (" + rows["size"].astype(str) + ") is the candidate's own"
+                " and no case study reports a client result: growing one's own following does"
+                " not show the same can be done for a client (004 §8)."
+            ),
+        }
+    )
+
+
+def _baseline_flags(table: pd.DataFrame) -> pd.DataFrame:
+    """results_without_baseline: most stated results have no starting point."""
+    config = settings()["repeatability"]["results_without_baseline_share"]
+    share = table["n_result_no_baseline"] / table["n_result"].replace(0, np.nan)
+    rows = table.assign(share=share)[share > config["value"]]
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "results_without_baseline_share",
+            "subject": "portfolio",
+            "value": rows["share"],
+            "unit": "share of KPIs with a result",
+            "comparison": f"more than {config['value']:.0%} of results without a baseline",
+            "confidence": rows["n_result"] / (rows["n_result"] + 4),
+            **flag_columns("results_without_baseline"),
+            "detail": (
+                rows["n_result_no_baseline"].astype(int).astype(str) + " of "
+                + rows["n_result"].astype(int).astype(str)
+                + " KPI results in the case studies have no baseline, so the change they"
+                " claim cannot be judged."
+            ),
+        }
+    )
+
+
+def _reference_flags(table: pd.DataFrame) -> pd.DataFrame:
+    """no_contactable_reference: case studies exist but no client can be called."""
+    rows = table[(table["n_cases"] > 0) & ~table["any_contactable"]]
+    return pd.DataFrame(
+        {
+            _CID: rows[_CID],
+            "area": AREA,
+            "signal": "contactable_references",
+            "subject": "portfolio",
+            "value": 0.0,
+            "unit": "contactable references",
+            "comparison": "at least one case study whose client may be contacted",
+            "confidence": settings()["confidence"]["self_declared"]["value"],
+            **flag_columns("no_contactable_reference"),
+            "detail": (
+                "None of the " + rows["n_cases"].astype(int).astype(str)
+                + " case studies offers a client reference to contact, so none of the results"
+                " can be checked with the client."
+            ),
+        }
+    )
+
+
+def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
+    """Findings on repeatable, evidenced results for every candidate in ``frames``."""
+    del context  # repeatability needs neither the brief nor the date
+    min_days = settings()["repeatability"]["min_case_period_days"]["value"]
+    cases = _case_table(frames, min_days)
+    table = _per_candidate(frames, cases)
+    parts = [
+        _evidence_findings(table),
+        _breadth_findings(table),
+        _kpi_quality_findings(table),
+        _period_findings(table),
+        _consistency_findings(cases),
+        _viral_hit_flags(frames, table),
+        _own_following_flags(frames, table),
+        _baseline_flags(table),
+        _reference_flags(table),
+    ]
+    filled = [part for part in parts if not part.empty]
+    return findings_frame(pd.concat(filled, ignore_index=True) if filled else [])
