@@ -9,8 +9,8 @@ dataset and tests it on the other, both directions, and prints AUC, balanced acc
 TPR and FPR. The threshold of each fit is the equal-error point *on its training data*,
 so the test figures never see the test set. The shipped model of each feature set is the
 same recipe fitted on both datasets pooled (each dataset and class weighted equally);
-its error rates are the cross-dataset ones, pooled over both directions, with an
-effective size that shrinks when the two directions disagree (see docs/follower-audit.md).
+its error rates are the cross-dataset ones, kept per test collection so the runtime
+interval can span the disagreement between collections (see docs/follower-audit.md).
 
 Reads ../shared/data (or $VETTING_SHARED_DATA); skips with a message when it is absent.
 Writes vetting/data/follower_model.json: coefficients and figures only, no rows.
@@ -34,7 +34,7 @@ from sklearn.preprocessing import StandardScaler
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from vetting.followers_audit import feature_matrix  # noqa: E402
+from vetting.followers_audit import fake_share_interval, feature_matrix, load_model  # noqa: E402
 
 MODEL_FILE = REPO / "vetting" / "data" / "follower_model.json"
 CORE_FEATURES = ("log_posts", "log_followers", "log_following", "log_following_ratio",
@@ -76,8 +76,10 @@ ATTRIBUTION = [
     },
 ]
 DEFAULT_INTERVAL = {
-    "method": "Monte Carlo over Jeffreys beta draws of the flagged share, sensitivity and"
-              " specificity; Rogan-Gladen per draw, clipped to [0, 1]; central quantiles",
+    "method": "Monte Carlo: Jeffreys beta draws of the flagged share and of the error"
+              " rates; Rogan-Gladen per draw, clipped to [0, 1]; central quantiles for every"
+              " pairing of one test collection's sensitivity with one's specificity; the"
+              " interval spans them all",
     "draws": 4000,
     "seed": 20261115,
     "level": 0.95,
@@ -175,18 +177,36 @@ def evaluate(fitted: dict, frame: pd.DataFrame, features: tuple[str, ...]) -> di
     }
 
 
-def pooled_rate(successes: list[int], totals: list[int]) -> tuple[float, float]:
-    """Pooled rate and its effective size: binomial variance plus between-dataset variance.
+def collection_rates(directions: list[dict]) -> dict:
+    """Error rates per test collection and their equal-weight means.
 
-    A new audience is a new collection, so its rate differs from ours by more than test-set
-    noise; the spread of the two directions estimates that (sample variance of two rates).
+    A new audience is a new collection: its rates may sit anywhere between (or beyond)
+    the two measured here, so the runtime keeps both rather than one pooled figure.
     """
-    rate = sum(successes) / sum(totals)
-    per_direction = np.array(successes) / np.array(totals)
-    between = float(np.var(per_direction, ddof=1))
-    binomial = rate * (1 - rate) / sum(totals)
-    effective = rate * (1 - rate) / (binomial + between) if rate * (1 - rate) > 0 else sum(totals)
-    return rate, float(min(effective, sum(totals)))
+    by_collection = [
+        {
+            "collection": d["test"],
+            "fitted_on": d["fit"],
+            "true_positives": d["true_positives"],
+            "n_fake": d["n_fake"],
+            "true_negatives": d["n_genuine"] - d["false_positives"],
+            "n_genuine": d["n_genuine"],
+        }
+        for d in directions
+    ]
+    sensitivity = float(np.mean([c["true_positives"] / c["n_fake"] for c in by_collection]))
+    specificity = float(
+        np.mean([c["true_negatives"] / c["n_genuine"] for c in by_collection])
+    )
+    return {
+        "sensitivity": round(sensitivity, 4),
+        "specificity": round(specificity, 4),
+        "n_fake_test": sum(c["n_fake"] for c in by_collection),
+        "n_genuine_test": sum(c["n_genuine"] for c in by_collection),
+        "measured": "cross-dataset: fitted on one collection, tested on the other;"
+                    " means weight each test collection equally",
+        "by_collection": by_collection,
+    }
 
 
 def calibrate(root: Path) -> tuple[dict, list[str]]:
@@ -198,16 +218,15 @@ def calibrate(root: Path) -> tuple[dict, list[str]]:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     shipped_lines = [
-        "| model | threshold | sensitivity | specificity | effective n (sens / spec) |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| model | threshold | sensitivity (range) | specificity (range) |",
+        "| --- | ---: | --- | --- |",
     ]
     models = []
     for size in range(len(OPTIONAL_GROUPS) + 1):
         for groups in itertools.combinations(OPTIONAL_GROUPS, size):
             features = CORE_FEATURES + tuple(f for g in groups for f in OPTIONAL_GROUPS[g][0])
-            columns = ("posts", "followers", "following") + tuple(
-                c for g in groups for c in OPTIONAL_GROUPS[g][1]
-            )
+            columns = ("posts", "followers", "following",
+                       *(c for g in groups for c in OPTIONAL_GROUPS[g][1]))
             name = "+".join(("core", *groups))
             directions = []
             for train_name, test_name in (("instafake", "kaggle"), ("kaggle", "instafake")):
@@ -220,20 +239,17 @@ def calibrate(root: Path) -> tuple[dict, list[str]]:
                     f" {figures['balanced_accuracy']:.3f} | {figures['tpr']:.3f} |"
                     f" {figures['fpr']:.3f} | {figures['n_fake']} | {figures['n_genuine']} |"
                 )
-            sensitivity, sensitivity_n = pooled_rate(
-                [d["true_positives"] for d in directions], [d["n_fake"] for d in directions]
-            )
-            specificity, specificity_n = pooled_rate(
-                [d["n_genuine"] - d["false_positives"] for d in directions],
-                [d["n_genuine"] for d in directions],
-            )
+            rates = collection_rates(directions)
+            tpr = [d["tpr"] for d in directions]
+            tnr = [1 - d["fpr"] for d in directions]
             weights = balanced_weights(
                 pooled["fake"].to_numpy(), pooled["dataset"].to_numpy()
             )
             shipped = fit(pooled, features, weights)
             shipped_lines.append(
-                f"| {name} | {shipped['threshold']:.3f} | {sensitivity:.3f} |"
-                f" {specificity:.3f} | {sensitivity_n:.0f} / {specificity_n:.0f} |"
+                f"| {name} | {shipped['threshold']:.3f} | {rates['sensitivity']:.3f}"
+                f" ({min(tpr):.3f}–{max(tpr):.3f}) | {rates['specificity']:.3f}"
+                f" ({min(tnr):.3f}–{max(tnr):.3f}) |"
             )
             models.append({
                 "name": name,
@@ -243,15 +259,7 @@ def calibrate(root: Path) -> tuple[dict, list[str]]:
                 "coefficients": [round(float(c), 6) for c in shipped["coefficients"]],
                 "intercept": round(shipped["intercept"], 6),
                 "threshold": round(shipped["threshold"], 6),
-                "error_rates": {
-                    "sensitivity": round(sensitivity, 4),
-                    "specificity": round(specificity, 4),
-                    "n_fake_test": sum(d["n_fake"] for d in directions),
-                    "n_genuine_test": sum(d["n_genuine"] for d in directions),
-                    "sensitivity_n_effective": round(sensitivity_n, 1),
-                    "specificity_n_effective": round(specificity_n, 1),
-                    "measured": "cross-dataset, pooled over both directions",
-                },
+                "error_rates": rates,
                 "cross_dataset": directions,
             })
     report = ["Cross-dataset figures (threshold: equal-error point on the training set)", "",
@@ -260,11 +268,61 @@ def calibrate(root: Path) -> tuple[dict, list[str]]:
     return {"models": models}, report
 
 
+def coverage_report(runs: int = 400, seed: int = 2026) -> list[str]:
+    """Simulated coverage of the shipped interval, for the richest and the core model.
+
+    Each run: the test collections' counts are re-drawn from the measured rates, an
+    audience with a known fake share is sampled, and its classifier error rates are put
+    at a corner of what the two collections showed (each collection's own pair, both
+    worst, both best); the interval is computed exactly as at runtime.
+    """
+    rng = np.random.default_rng(seed)
+    bundle = load_model(MODEL_FILE)
+    lines = [
+        "| model | audience error rates (sens, spec) | n | coverage (min over shares) |"
+        " mean width |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for model in (bundle.models[0], bundle.models[-1]):
+        sens, spec = model.sensitivities, model.specificities
+        corners = {
+            "like collection 1": (sens[0], spec[0]),
+            "like collection 2": (sens[1], spec[1]),
+            "both worst": (sens.min(), spec.min()),
+            "both best": (sens.max(), spec.max()),
+        }
+        for label, (audience_sens, audience_spec) in corners.items():
+            for n in (50, 200, 1000):
+                coverages, widths = [], []
+                for share in (0.0, 0.05, 0.2, 0.5, 0.8):
+                    tp = rng.binomial(model.n_fake.astype(int), sens, size=(runs, 2))
+                    tn = rng.binomial(model.n_genuine.astype(int), spec, size=(runs, 2))
+                    rate = share * audience_sens + (1 - share) * (1 - audience_spec)
+                    flagged = rng.binomial(n, rate, size=runs)
+                    _, low, high = fake_share_interval(
+                        np.full(runs, n), flagged, tp, np.broadcast_to(model.n_fake, tp.shape),
+                        tn, np.broadcast_to(model.n_genuine, tn.shape),
+                        draws=bundle.interval_draws, seed=bundle.interval_seed,
+                    )
+                    coverages.append(float(np.mean((low <= share) & (share <= high))))
+                    widths.append(float(np.mean(high - low)))
+                lines.append(
+                    f"| {model.name} | {label} ({audience_sens:.3f}, {audience_spec:.3f}) | {n}"
+                    f" | {min(coverages):.3f} | {np.mean(widths):.3f} |"
+                )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print figures only")
     parser.add_argument("--output", type=Path, default=MODEL_FILE)
+    parser.add_argument("--coverage", action="store_true",
+                        help="only simulate the interval's coverage with the shipped model")
     args = parser.parse_args(argv)
+    if args.coverage:
+        print("\n".join(coverage_report()))
+        return 0
     root = shared_data_dir()
     if not (root / "instafake").is_dir() or not (root / "kaggle-ig-fake-genuine").is_dir():
         print(f"skipped: labelled data not found in {root} (set VETTING_SHARED_DATA to the"
@@ -288,19 +346,19 @@ def main(argv: list[str] | None = None) -> int:
                           " standardised features folded into raw-scale coefficients",
             "weights": "each dataset and class carries equal total weight",
             "threshold": "equal-error point (sensitivity = specificity) on the training data",
-            "error_rates": "cross-dataset (fit on one, test on the other), pooled over both"
-                           " directions; effective n = rate(1-rate) / (binomial variance +"
-                           " between-direction variance)",
+            "error_rates": "cross-dataset (fit on one, test on the other), kept per test"
+                           " collection; the summary figure is their equal-weight mean",
         },
         "features": FEATURE_TEXT,
-        "interval": existing.get("interval", DEFAULT_INTERVAL),
+        "interval": DEFAULT_INTERVAL,
         **generated,
     }
     for key, value in existing.items():  # hand-edited sections (e.g. audience) survive
         document.setdefault(key, value)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
-    print(f"\nwrote {args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output}")
+    shown = args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output
+    print(f"\nwrote {shown}")
     return 0
 
 
