@@ -1,0 +1,26 @@
+"""Shared test fixtures. Tests run the real code on real files: no mocks of our own code."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_portfolios"
+RUBRICS = ROOT / "rubrics"
+TODAY = date(2026, 11, 22)
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where nothing may silently skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
