@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Database fixtures (db_url over SQLite and PostgreSQL, store) for every test module.
+pytest_plugins = ["tests.db_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_portfolios"
 RUBRICS = ROOT / "rubrics"

@@ -1,0 +1,1 @@
+"""Alembic migrations of the vetting database; :class:`vetting.store.Store` runs them."""
