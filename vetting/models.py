@@ -462,6 +462,7 @@ class Finding(Model):
 class RaisedFlag(Model):
     flag: Identifier
     severity: Severity
+    area: Area
     criterion_id: str | None
     detail: str
     sources: list[SourceRef]

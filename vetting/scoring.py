@@ -211,6 +211,7 @@ def score_candidates(
             RaisedFlag(
                 flag=f.flag,
                 severity=_severity(f.severity),
+                area=f.area,
                 criterion_id=(area_criteria.get(f.area) or [None])[0],
                 detail=f.detail,
                 sources=f.sources,
