@@ -161,3 +161,11 @@ def test_findings_travel_with_their_criterion() -> None:
     by_id = {c.criterion_id: c for c in card.criteria}
     assert len(by_id["authenticity"].findings) == 1
     assert by_id["engagement"].findings == []
+
+
+def test_summarised_levels_do_not_count_twice() -> None:
+    account = finding("a", "followers_engagement", 1, confidence=1.0)
+    account["summarised_by"] = "engagement_portfolio"
+    findings = findings_frame([account, finding("a", "followers_engagement", 5, confidence=0.2)])
+    levels = suggest_levels(findings, RUBRIC).set_index("candidate_id")["suggested_level"]
+    assert levels["a"] == 5  # the account's level 1 is inside the summary already

@@ -49,6 +49,9 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "confidence",
     "sources",  # "; "-joined SourceRefs, e.g. "004 §3; 000 §5"
     "detail",
+    # The signal of a summary finding that already combines this finding's level (e.g. an
+    # account's engagement, summarised per portfolio); such levels do not count twice.
+    "summarised_by",
 )
 
 _COLUMNS: dict[str, tuple[str, ...]] = {

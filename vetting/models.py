@@ -457,6 +457,9 @@ class Finding(Model):
     confidence: float = Field(ge=0, le=1)
     sources: list[SourceRef] = Field(min_length=1)
     detail: str = Field(description="One or two sentences a manager can read.")
+    summarised_by: Identifier | None = Field(
+        default=None, description="Signal of the summary finding that counts this level."
+    )
 
 
 class RaisedFlag(Model):

@@ -4,7 +4,8 @@ The arithmetic is mechanical on purpose: combining evidence by formula beats com
 it by discussion (Kuncel et al. 2013, in BENCHMARKS.md). The rules, in one place:
 
 - A criterion's suggested level is the confidence-weighted mean of the suggested levels
-  of the findings in its area, rounded half up.
+  of the findings in its area, rounded half up. A finding whose level a summary finding
+  already combines (``summarised_by``) shows its level but does not count again.
 - A red flag caps the suggested level of the criteria of its area (caution → at most 4,
   serious → at most 2, knockout → 1); a flag alone, with no level-bearing finding, is
   itself evidence and sets the level to that cap.
@@ -95,7 +96,7 @@ def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     relevant = _with_severity(findings[findings["area"].isin(areas)], rubric)
     keys = ["candidate_id", "area"]
 
-    leveled = relevant[relevant["suggested_level"].notna()]
+    leveled = relevant[relevant["suggested_level"].notna() & relevant["summarised_by"].isna()]
     weight = leveled["confidence"].clip(lower=0.05)
     by_area = (
         leveled.assign(_weighted=leveled["suggested_level"] * weight, _weight=weight)
