@@ -8,6 +8,7 @@ navigation = st.navigation(
     [
         st.Page("app_pages/candidates.py", title="Candidates", icon="👥", default=True),
         st.Page("app_pages/scorecard.py", title="Scorecard", icon="📋"),
+        st.Page("app_pages/compare.py", title="Compare", icon="⚖️"),
         st.Page("app_pages/rubrics.py", title="Rubrics", icon="📐"),
     ]
 )

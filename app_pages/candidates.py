@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import ROOT, current, guarded, sidebar
+from app_pages.state import ROOT, guarded, reviewed, sidebar
 from vetting.models import json_schema
 
 
@@ -56,7 +56,7 @@ def page() -> None:
             mime="application/json",
         )
 
-    loaded, rubric, brief, evaluation = current()
+    loaded, rubric, brief, evaluation, cards = reviewed()
     st.caption(f"Hiring brief: **{brief.title}** · rubric: **{rubric.title}**")
     if loaded.problems:
         errors, warnings = loaded.errors, loaded.warnings
@@ -66,13 +66,13 @@ def page() -> None:
                 st.error(str(problem))
             for problem in warnings:
                 st.warning(str(problem))
-    if not evaluation.scorecards:
+    if not cards:
         st.info("No portfolio loaded yet.")
         return
 
     info = evaluation.frames.candidates.set_index("candidate_id")
     rows = []
-    for rank, card in enumerate(evaluation.scorecards, start=1):
+    for rank, card in enumerate(cards, start=1):
         by_severity = card.flags_by_severity()
         price = info.loc[card.candidate_id]
         rows.append(

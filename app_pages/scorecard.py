@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import current, guarded, sidebar
-from vetting.models import CriterionScore, Rubric
+from app_pages.state import guarded, rater, reviewed, sidebar, store
+from vetting.errors import VettingError
+from vetting.models import CriterionScore, Rubric, Scorecard
+from vetting.panel import combine, rater_deviations
+from vetting.store import RatingInput
 
 SEVERITY_LABEL = {"knockout": "🛑 Knockout", "serious": "🔴 Serious", "caution": "🟡 Caution"}
 
@@ -75,10 +78,131 @@ def _follower_chart(candidate_id: str, frames_history: pd.DataFrame,
     st.line_chart(labelled.pivot_table(index="date", columns="account", values="followers"))
 
 
+ACCEPT = "accept suggestion"
+CANNOT = "cannot judge"
+LEVEL_CHOICES = [ACCEPT, "1", "2", "3", "4", "5", CANNOT]
+
+
+def _rating_panel(card: Scorecard, rubric: Rubric, name: str) -> None:
+    """This rater's levels: accept the evidence's suggestion or set another with a note."""
+    db = store()
+    mine = {
+        r.criterion_id: r
+        for r in db.ratings_visible_to(card.candidate_id, rubric.id, name)
+        if r.rater == name
+    }
+    submitted = db.has_submitted(card.candidate_id, rubric.id, name)
+    st.subheader("Your levels")
+    st.caption(
+        "Accept the level the evidence suggests, or set your own with a note saying why. "
+        "Other raters' levels stay hidden until you submit (independent judgement first)."
+    )
+    rows = []
+    for score in card.criteria:
+        saved = mine.get(score.criterion_id)
+        choice = ""
+        if saved is not None:
+            choice = ACCEPT if saved.accepted_suggestion else (
+                CANNOT if saved.level is None else str(saved.level)
+            )
+        rows.append(
+            {
+                "criterion": score.title,
+                "evidence suggests": _level_name(score.suggested_level),
+                "your level": choice or None,
+                "note": saved.note if saved else "",
+            }
+        )
+    edited = st.data_editor(
+        pd.DataFrame(rows), hide_index=True, width="stretch",
+        disabled=["criterion", "evidence suggests"],
+        column_config={
+            "your level": st.column_config.SelectboxColumn(options=LEVEL_CHOICES),
+            "note": st.column_config.TextColumn(width="large"),
+        },
+        key=f"ratings_{card.candidate_id}_{rubric.id}_{name}",
+    )
+    cols = st.columns(2)
+    if cols[0].button("Save my levels", type="primary"):
+        entries = []
+        for score, row in zip(card.criteria, edited.to_dict("records"), strict=True):
+            choice = row["your level"]
+            if not choice:
+                continue
+            saved = mine.get(score.criterion_id)
+            entries.append(
+                RatingInput(
+                    criterion_id=score.criterion_id,
+                    level=(score.suggested_level if choice == ACCEPT
+                           else None if choice == CANNOT else int(choice)),
+                    note=str(row["note"] or ""),
+                    accepted_suggestion=choice == ACCEPT,
+                    expected_version=saved.version if saved else 0,
+                )
+            )
+        try:
+            db.rate_many(card.candidate_id, rubric.id, name, entries)
+        except VettingError as error:
+            st.error(f"Nothing was saved: {error}")
+        else:
+            st.success(f"Saved {len(entries)} level(s).")
+            st.rerun()
+    if cols[1].button("Submit my scorecard", disabled=submitted or not mine):
+        db.submit(card.candidate_id, rubric.id, name)
+        st.rerun()
+    if submitted:
+        _panel(card, rubric, name)
+
+
+def _panel(card: Scorecard, rubric: Rubric, name: str) -> None:
+    db = store()
+    levels = db.panel_levels(rubric.id, [card.candidate_id], viewer=name)
+    titles = {c.criterion_id: c.title for c in card.criteria}
+    st.subheader("The panel")
+    st.caption(f"Levels of every rater who submitted, combined by the rubric's "
+               f"{rubric.aggregation}; the score above uses them.")
+    panels = combine(levels, rubric.aggregation)
+    if panels:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"criterion": titles.get(p.criterion_id, p.criterion_id),
+                     "panel level": p.level, "spread": p.spread,
+                     "disagreement": "yes" if p.disagreement else "",
+                     **{f"{r}": v for r, v in p.levels.items()}}
+                    for p in panels
+                ]
+            ),
+            hide_index=True, width="stretch",
+        )
+    for deviation in rater_deviations(levels):
+        if deviation.flagged:
+            st.warning(f"{deviation.rater} rates {deviation.direction} than the panel "
+                       f"({deviation.mean_difference:+.1f} levels on average over "
+                       f"{deviation.shared_criteria} criteria): worth a calibration talk.")
+    with st.expander("Every change (audit trail)"):
+        trail = db.audit_trail(card.candidate_id, rubric.id, viewer=name)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"when": e.at, "who": e.rater, "what": e.action,
+                     "criterion": titles.get(e.criterion_id or "", e.criterion_id or ""),
+                     "old": e.old_level, "new": e.new_level, "note": e.note}
+                    for e in trail
+                ]
+            ),
+            hide_index=True, width="stretch",
+        )
+
+
+def _level_name(level: int | None) -> str:
+    return "not enough data" if level is None else str(level)
+
+
 def page() -> None:
     sidebar()
-    loaded, rubric, _brief, evaluation = current()
-    cards = {card.candidate_id: card for card in evaluation.scorecards}
+    loaded, rubric, _brief, evaluation, reviewed_cards = reviewed()
+    cards = {card.candidate_id: card for card in reviewed_cards}
     if not cards:
         st.info("Load portfolios on the Candidates page first.")
         return
@@ -111,6 +235,11 @@ def page() -> None:
     for score in card.criteria:
         _criterion(score, rubric)
     _follower_chart(chosen, evaluation.frames.history, evaluation.frames.accounts)
+    name = rater()
+    if name:
+        _rating_panel(card, rubric, name)
+    else:
+        st.info("Enter your name in the sidebar to rate this candidate.")
 
 
 guarded(page)

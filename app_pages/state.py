@@ -17,8 +17,10 @@ import streamlit as st
 from vetting.errors import VettingError
 from vetting.evidence import Evaluation, evaluate
 from vetting.loading import LoadResult, load_portfolios, load_uploads, parse_brief
-from vetting.models import Brief, Rubric
+from vetting.models import Brief, Rubric, Scorecard
+from vetting.review import reviewed_scorecards, save_evaluation
 from vetting.rubrics import parse_rubric
+from vetting.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_portfolios"
@@ -32,6 +34,8 @@ def init() -> None:
     st.session_state.setdefault("rubric_choice", "Agency")
     st.session_state.setdefault("custom_rubrics", {})  # title -> YAML text
     st.session_state.setdefault("brief_upload", None)  # bytes or None for the sample brief
+    st.session_state.setdefault("rater", "")
+    st.session_state.setdefault("saved_evaluations", set())
 
 
 def rubric_text() -> str:
@@ -75,6 +79,29 @@ def current() -> tuple[LoadResult, Rubric, Brief, Evaluation]:
     return _evaluate(key, rubric_file_name(), rubric_text(), brief_bytes(), date.today())
 
 
+@st.cache_resource
+def store() -> Store:
+    """One database connection pool for every session (SQLAlchemy engines are
+    thread-safe); the URL comes from VETTING_DATABASE_URL or the data directory."""
+    return Store.open()
+
+
+def rater() -> str:
+    return str(st.session_state["rater"]).strip()
+
+
+def reviewed() -> tuple[LoadResult, Rubric, Brief, Evaluation, list[Scorecard]]:
+    """The evaluation with people's levels in place of suggestions (as this rater may
+    see them), after saving the evidence's suggestions once per evaluation."""
+    loaded, rubric, brief, evaluation = current()
+    key = (rubric.id, rubric_text(), id(evaluation))
+    if key not in st.session_state["saved_evaluations"]:
+        save_evaluation(store(), loaded, evaluation, rubric)
+        st.session_state["saved_evaluations"].add(key)
+    cards = reviewed_scorecards(store(), evaluation, rubric, viewer=rater() or None)
+    return loaded, rubric, brief, evaluation, cards
+
+
 def guarded(page: Callable[[], None]) -> None:
     """Run a page; explain input errors, never show a traceback."""
     init()
@@ -98,6 +125,10 @@ def sidebar() -> None:
     st.sidebar.selectbox(
         "Rubric", choices, key="rubric_choice",
         help="Candidates are scored against this rubric. Edit or upload one on Rubrics.",
+    )
+    st.sidebar.text_input(
+        "Your name (as a rater)", key="rater",
+        help="Your levels stay yours until you submit; then you see the panel's.",
     )
     source = "uploaded files" if st.session_state["uploads"] else "the sample portfolios"
     st.sidebar.caption(f"Scoring {source}.")

@@ -1,0 +1,95 @@
+"""Compare: the shortlist side by side, ranking, weight sensitivity, value for money."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.state import guarded, reviewed, sidebar
+from vetting.comparison import (
+    comparison_bundle,
+    rank,
+    ranking_summary,
+    reweight,
+    weight_sensitivity,
+)
+from vetting.exports import to_csv, to_excel, to_json
+
+
+def page() -> None:
+    sidebar()
+    _loaded, rubric, brief, evaluation, cards = reviewed()
+    st.title("Compare the shortlist")
+    by_id = {card.candidate_id: card for card in cards}
+    default = [card.candidate_id for card in cards[:5]]
+    shortlist = st.multiselect(
+        "Shortlist", list(by_id), default=default, key="shortlist",
+        format_func=lambda cid: by_id[cid].candidate_name,
+    )
+    if len(shortlist) < 2:
+        st.info("Pick at least two candidates to compare.")
+        return
+    chosen = [by_id[cid] for cid in shortlist]
+
+    with st.expander("What if the weights were different?"):
+        st.caption("Move a weight to see the ranking change; the rubric itself is unchanged.")
+        weighted = rubric.model_copy(deep=True)
+        cols = st.columns(3)
+        for i, criterion in enumerate(weighted.criteria):
+            criterion.weight = cols[i % 3].slider(
+                criterion.title, 0.0, 40.0, float(criterion.weight), 0.5,
+                key=f"w_{rubric.id}_{criterion.id}",
+            ) or 0.01
+    chosen = reweight(chosen, weighted)
+    ranking = rank(chosen)
+    st.subheader("Ranking")
+    st.write(ranking_summary(ranking))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"#": r.position, "candidate": r.candidate_name, "score": r.total,
+                 "judged on evidence": r.confidence, "knockout": "KNOCKOUT" if r.knockout else "",
+                 "lead over next": r.lead_over_next}
+                for r in ranking
+            ]
+        ),
+        hide_index=True, width="stretch",
+        column_config={"judged on evidence": st.column_config.NumberColumn(format="percent")},
+    )
+    st.markdown("**How firm is the top place?**")
+    for item in weight_sensitivity(chosen, weighted):
+        st.markdown(f"- {item.sentence}")
+
+    bundle = comparison_bundle(chosen, weighted, brief, evaluation.frames.candidates)
+    st.subheader("Side by side")
+    st.dataframe(bundle["side_by_side"], hide_index=True, width="stretch")
+    levels = pd.DataFrame(
+        {card.candidate_name: {c.title: c.level for c in card.criteria} for card in chosen}
+    )
+    st.bar_chart(levels, stack=False, height=360, y_label="level (1–5)")
+    st.subheader("Strongest evidence and red flags")
+    st.dataframe(bundle["evidence"], hide_index=True, width="stretch")
+    if "value_for_money" in bundle:
+        st.subheader("Fit and value for money")
+        st.caption(f"Prices converted into the brief's budget currency with the brief's rates "
+                   f"({brief.title}).")
+        st.dataframe(bundle["value_for_money"], hide_index=True, width="stretch")
+
+    st.subheader("Export")
+    cols = st.columns(3)
+    cols[0].download_button(
+        "CSV (side by side)", data=lambda frame=bundle["side_by_side"]: to_csv(frame),
+        file_name="comparison.csv", mime="text/csv",
+    )
+    cols[1].download_button(
+        "Excel (every table)", data=lambda tables=bundle: to_excel(tables),
+        file_name="comparison.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    cols[2].download_button(
+        "JSON", data=lambda tables=bundle: to_json(tables), file_name="comparison.json",
+        mime="application/json",
+    )
+
+
+guarded(page)
