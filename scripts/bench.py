@@ -1,0 +1,119 @@
+"""Every speed figure beside its target. Usage: .venv/bin/python scripts/bench.py [--quick]
+
+- scoring: 10,000 realistic synthetic portfolios (built straight into frames, so file
+  parsing is excluded, as the target says), all analysers + scoring; target < 2 s.
+- follower audit: 100,000 follower rows scored and the fake share estimated; target < 1 s.
+- the sample portfolios end to end (load files, analyse, score), for reference.
+
+Each figure is the best of several runs (the machine has 2 cores shared with whatever else
+runs); the per-analyser split shows where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vetting.evidence import analyse, analysers, evaluate  # noqa: E402
+from vetting.followers_audit import estimate_fake_share, score_followers  # noqa: E402
+from vetting.loading import load_brief, load_portfolios  # noqa: E402
+from vetting.rubrics import load_rubric  # noqa: E402
+from vetting.scoring import score_table  # noqa: E402
+from vetting.signals import SignalContext  # noqa: E402
+from vetting.synthetic import synthetic_frames  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def synthetic_followers(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    fake = rng.random(n) < 0.3
+    return pd.DataFrame(
+        {
+            "username": [f"user{i}" for i in range(n)],
+            "posts": np.where(fake, rng.integers(0, 5, n), rng.integers(5, 800, n)),
+            "followers": np.where(fake, rng.integers(0, 60, n), rng.integers(50, 3000, n)),
+            "following": np.where(fake, rng.integers(800, 7000, n), rng.integers(50, 1500, n)),
+            "has_profile_pic": np.where(fake, rng.random(n) < 0.3, rng.random(n) < 0.95),
+            "is_private": rng.random(n) < 0.3,
+            "bio_length": np.where(fake, 0, rng.integers(0, 150, n)),
+        }
+    )
+
+
+def line(label: str, seconds: float, target: float | None, rate: str) -> None:
+    verdict = ""
+    if target is not None:
+        verdict = "  meets target" if seconds < target else "  MISSES target"
+    target_text = "" if target is None else f" (target < {target:g} s)"
+    print(f"{label:<44} {seconds:7.3f} s{target_text:<18} {rate}{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args()
+    runs = 2 if args.quick else 5
+
+    rubric = load_rubric(ROOT / "rubrics" / "agency.yaml")
+    brief = load_brief(ROOT / "sample_portfolios" / "brief.yaml")
+    loaded = load_portfolios(ROOT / "sample_portfolios", TODAY)
+    answers = [text for p in loaded.portfolios for text in p.strategy_answers.values()]
+
+    n = 10_000
+    frames = synthetic_frames(n, answers, seed=7)
+    context = SignalContext(today=TODAY, brief=brief)
+    analyse(frames, context)  # warm caches (compiled lexicons, benchmark files)
+    print(f"{n:,} synthetic portfolios: {len(frames.accounts):,} accounts, "
+          f"{len(frames.posts):,} posts, {len(frames.history):,} history points, "
+          f"{len(frames.cases):,} case studies, {len(frames.answers):,} answers\n")
+
+    def score_all() -> None:
+        findings = analyse(frames, context)
+        score_table(findings, frames.candidates, rubric)
+
+    seconds = best_of(runs, score_all)
+    line(f"score {n:,} portfolios (analyse + score)", seconds, 2.0,
+         f"{n / seconds:,.0f} portfolios/s")
+    for name, analyser in analysers():
+        split = best_of(max(1, runs - 2), lambda a=analyser: a(frames, context))
+        print(f"    {name:<40} {split:7.3f} s")
+
+    followers = synthetic_followers(100_000)
+
+    def audit() -> None:
+        estimate_fake_share(score_followers(followers))
+
+    seconds = best_of(runs, audit)
+    line("audit 100,000 follower rows", seconds, 1.0, f"{100_000 / seconds:,.0f} rows/s")
+
+    def samples_end_to_end() -> None:
+        result = load_portfolios(ROOT / "sample_portfolios", TODAY)
+        evaluate(result, rubric, brief=brief, today=TODAY)
+
+    seconds = best_of(runs, samples_end_to_end)
+    line(f"sample portfolios end to end ({len(loaded.portfolios)})", seconds, None,
+         "load files + analyse + score + scorecards")
+
+
+if __name__ == "__main__":
+    main()
