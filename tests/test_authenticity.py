@@ -206,3 +206,16 @@ def test_output_has_exactly_the_finding_columns_and_validates() -> None:
     models = to_findings(findings)
     assert {m.area for m in models} == {"authenticity"}
     assert all(m.sources == ["004 §3"] for m in models)
+
+
+def test_a_burst_right_after_a_viral_post_is_explained_not_flagged() -> None:
+    """Organic virality brings followers after a hit; bought followers arrive from nowhere."""
+    from tests.test_sample_conclusions import evaluation
+
+    findings = evaluation("agency").findings
+    chloe = findings[findings["candidate_id"] == "chloe-bennett"]
+    assert "follower_burst" not in set(chloe["flag"].dropna())
+    spike = chloe[chloe["signal"] == "growth_spike_after_viral_post"]
+    assert len(spike) == 1 and "within days of a post on 2026-08-14" in spike["detail"].iloc[0]
+    tyler = findings[findings["candidate_id"] == "tyler-brooks"]
+    assert "follower_burst" in set(tyler["flag"].dropna())

@@ -138,6 +138,33 @@ def history_intervals(h: dict[str, np.ndarray], benchmarks: Benchmarks) -> pd.Da
     )
 
 
+def explained_by_viral_post(iv: pd.DataFrame, posts: pd.DataFrame,
+                            benchmarks: Benchmarks) -> pd.Series:
+    """For each burst interval, the date of an outsized post that explains it (else NaT).
+
+    An outsized post has ``viral_post_engagement_factor`` times its account's median
+    engagement; it explains a burst it precedes by at most ``viral_post_days_before`` days.
+    """
+    t = benchmarks.thresholds["history"]
+    explained = pd.Series(pd.NaT, index=iv.index, dtype="datetime64[ns]")
+    bursts = iv[iv["burst"]]
+    if bursts.empty or posts.empty:
+        return explained
+    engagement = posts["likes"].fillna(0) + posts["comments"].fillna(0)
+    median = engagement.groupby(posts["pos"]).transform("median")
+    outsized = posts.loc[
+        (engagement >= t["viral_post_engagement_factor"] * median) & (median > 0),
+        ["pos", "date"],
+    ]
+    pairs = bursts[["pos", "start", "end"]].reset_index().merge(outsized, on="pos")
+    post_day = pd.to_datetime(pairs["date"]).dt.normalize()
+    lead = pd.Timedelta(days=int(t["viral_post_days_before"]))
+    inside = (post_day >= pairs["start"] - lead) & (post_day <= pairs["end"])
+    hits = pairs[inside.to_numpy()].groupby("index")["date"].min()
+    explained.loc[hits.index] = pd.to_datetime(hits)
+    return explained
+
+
 def _last_of_each(keys: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Row index of the highest ``score`` within each run of (sorted) keys."""
     if not len(keys):
@@ -154,6 +181,34 @@ def _day_strings(dates: pd.Series) -> list[str]:
     """ISO dates (or 'unknown'), formatted in one numpy call."""
     values = dates.to_numpy(dtype="datetime64[D]")
     return np.where(np.isnat(values), "unknown", np.datetime_as_string(values)).tolist()
+
+
+def _viral_spikes(iv: pd.DataFrame, acc: pd.DataFrame, b: Benchmarks) -> pd.DataFrame:
+    """Growth spikes explained by an outsized post: reported, not flagged."""
+    spikes = iv[iv["viral_post"].notna()].sort_values("excess").groupby("pos").tail(1)
+    if spikes.empty:
+        return spikes.iloc[0:0]
+    sub = acc.iloc[spikes["pos"].to_numpy()].reset_index(drop=True)
+    rows = _base(sub, "growth_spike_after_viral_post")
+    rows["value"] = spikes["excess"].to_numpy()
+    rows["unit"] = "followers above the account's own baseline"
+    rows["comparison"] = "the account's own median daily growth and its median post"
+    rows["benchmark_source"] = None
+    rows["benchmark_year"] = np.nan
+    rows["suggested_level"] = np.nan
+    rows["flag"] = None
+    rows["severity"] = None
+    rows["confidence"] = 0.6
+    factor = float(b.thresholds["history"]["viral_post_engagement_factor"])
+    rows["detail"] = [
+        f"+{x:,.0f} followers above baseline between {s} and {e}, within days of a post on {p} "
+        f"with at least {factor:g} times the account's median engagement: what organic "
+        "virality looks like, not a bought burst. Ask what made that post travel and "
+        "whether it was repeated."
+        for x, s, e, p in lists(spikes["excess"], _day_strings(spikes["start"]),
+                                _day_strings(spikes["end"]), _day_strings(spikes["viral_post"]))
+    ]
+    return rows
 
 
 def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
@@ -533,7 +588,12 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     posts = recent_posts(frames.posts, acc, int(b.thresholds["engagement"]["recent_posts"]))
     history = sorted_history(frames.history, acc)
     iv = history_intervals(history, b)
+    viral_post = explained_by_viral_post(iv, posts, b)
+    iv["viral_post"] = viral_post
+    iv["burst"] = iv["burst"] & viral_post.isna()
+    iv["round_jump"] = iv["round_jump"] & iv["burst"]
     parts = [
+        _viral_spikes(iv, acc, b),
         *_history_findings(iv, acc, b),
         *_post_findings(acc, posts, b),
         _growth_engagement_findings(acc, posts, history, b),
