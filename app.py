@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Social media hire vetting", page_icon="🔎", layout="wide")
+st.set_page_config(
+    page_title="Social media hire vetting", page_icon=":material/person_search:", layout="wide"
+)
 
 navigation = st.navigation(
     [
-        st.Page("app_pages/candidates.py", title="Candidates", icon="👥", default=True),
-        st.Page("app_pages/scorecard.py", title="Scorecard", icon="📋"),
-        st.Page("app_pages/compare.py", title="Compare", icon="⚖️"),
-        st.Page("app_pages/rubrics.py", title="Rubrics", icon="📐"),
+        st.Page("app_pages/candidates.py", title="Candidates", icon=":material/groups:",
+                default=True),
+        st.Page("app_pages/scorecard.py", title="Scorecard", icon=":material/fact_check:"),
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("app_pages/rubrics.py", title="Rubrics", icon=":material/rule:"),
     ]
 )
 navigation.run()

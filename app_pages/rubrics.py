@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import guarded, rubric_text, sidebar
+from app_pages.state import flash, guarded, rubric_text, show_flash, sidebar
 from vetting.errors import RubricError
 from vetting.models import Rubric
 from vetting.rubrics import dump_rubric, parse_rubric
@@ -26,13 +26,12 @@ def _reweight(rubric: Rubric, editor_key: str) -> None:
     copy.title = f"{rubric.title} (reweighted)"
     st.session_state["custom_rubrics"][copy.title] = dump_rubric(copy)
     st.session_state["rubric_choice"] = copy.title
-    st.session_state["flash"] = f"Now scoring with '{copy.title}'."
+    flash(f"Now scoring with '{copy.title}'.")
 
 
 def page() -> None:
     sidebar()
-    if "flash" in st.session_state:
-        st.success(st.session_state.pop("flash"))
+    show_flash()
     name = st.session_state["rubric_choice"]
     rubric = parse_rubric(rubric_text(), name)
     st.title(rubric.title)

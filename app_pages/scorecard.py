@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import guarded, rater, reviewed, sidebar, store
+from app_pages.state import flash, guarded, rater, reviewed, show_flash, sidebar, store
 from vetting.errors import VettingError
 from vetting.models import CriterionScore, Rubric, Scorecard
 from vetting.panel import combine, rater_deviations
-from vetting.store import RatingInput
+from vetting.store import Rating
 
-SEVERITY_LABEL = {"knockout": "🛑 Knockout", "serious": "🔴 Serious", "caution": "🟡 Caution"}
+SEVERITY_LABEL = {
+    "knockout": ":red-background[:material/block: Knockout]",
+    "serious": ":red[:material/error: Serious]",
+    "caution": ":orange[:material/warning: Caution]",
+}
 
 
 def _findings_table(score: CriterionScore) -> pd.DataFrame:
@@ -35,7 +43,7 @@ def _findings_table(score: CriterionScore) -> pd.DataFrame:
     )
 
 
-def _criterion(score: CriterionScore, rubric: Rubric) -> None:
+def _criterion(score: CriterionScore, rubric: Rubric, rate: Callable[[], None] | None) -> None:
     criterion = rubric.criterion(score.criterion_id)
     level = "not enough data to judge" if score.level is None else f"level {score.level} of 5"
     with st.expander(f"**{score.title}** — {level} · weight {score.weight:g}"):
@@ -61,6 +69,8 @@ def _criterion(score: CriterionScore, rubric: Rubric) -> None:
         for question in criterion.questions:
             st.markdown(f"- {question.text}  \n  *Strong:* {question.strong_answer}  \n"
                         f"  *Weak:* {question.weak_answer}")
+        if rate is not None:
+            rate()
 
 
 def _follower_chart(candidate_id: str, frames_history: pd.DataFrame,
@@ -78,80 +88,70 @@ def _follower_chart(candidate_id: str, frames_history: pd.DataFrame,
     st.line_chart(labelled.pivot_table(index="date", columns="account", values="followers"))
 
 
-ACCEPT = "accept suggestion"
+ACCEPT = "accept the suggestion"
 CANNOT = "cannot judge"
-LEVEL_CHOICES = [ACCEPT, "1", "2", "3", "4", "5", CANNOT]
 
 
-def _rating_panel(card: Scorecard, rubric: Rubric, name: str) -> None:
-    """This rater's levels: accept the evidence's suggestion or set another with a note."""
-    db = store()
-    mine = {
+def _my_ratings(card: Scorecard, rubric: Rubric, name: str) -> dict[str, Rating]:
+    return {
         r.criterion_id: r
-        for r in db.ratings_visible_to(card.candidate_id, rubric.id, name)
+        for r in store().ratings_visible_to(card.candidate_id, rubric.id, name)
         if r.rater == name
     }
-    submitted = db.has_submitted(card.candidate_id, rubric.id, name)
-    st.subheader("Your levels")
-    st.caption(
-        "Accept the level the evidence suggests, or set your own with a note saying why. "
-        "Other raters' levels stay hidden until you submit (independent judgement first)."
-    )
-    rows = []
-    for score in card.criteria:
-        saved = mine.get(score.criterion_id)
-        choice = ""
-        if saved is not None:
-            choice = ACCEPT if saved.accepted_suggestion else (
-                CANNOT if saved.level is None else str(saved.level)
-            )
-        rows.append(
-            {
-                "criterion": score.title,
-                "evidence suggests": _level_name(score.suggested_level),
-                "your level": choice or None,
-                "note": saved.note if saved else "",
-            }
+
+
+def _rating_form(card: Scorecard, score: CriterionScore, rubric: Rubric, name: str,
+                 saved: Rating | None) -> None:
+    """Accept the evidence's suggestion, or set another level with a note saying why."""
+    choices = [ACCEPT, "1", "2", "3", "4", "5", CANNOT]
+    current = 0
+    if saved is not None and not saved.accepted_suggestion:
+        current = choices.index(CANNOT if saved.level is None else str(saved.level))
+    with st.form(f"rate_{card.candidate_id}_{score.criterion_id}"):
+        st.markdown(f"**Your level** (as {name})")
+        cols = st.columns([1, 3])
+        choice = cols[0].selectbox(
+            "Level", choices, index=current, key=f"level_{card.candidate_id}_{score.criterion_id}",
+            help=f"The evidence suggests {_level_name(score.suggested_level)}.",
         )
-    edited = st.data_editor(
-        pd.DataFrame(rows), hide_index=True, width="stretch",
-        disabled=["criterion", "evidence suggests"],
-        column_config={
-            "your level": st.column_config.SelectboxColumn(options=LEVEL_CHOICES),
-            "note": st.column_config.TextColumn(width="large"),
-        },
-        key=f"ratings_{card.candidate_id}_{rubric.id}_{name}",
-    )
-    cols = st.columns(2)
-    if cols[0].button("Save my levels", type="primary"):
-        entries = []
-        for score, row in zip(card.criteria, edited.to_dict("records"), strict=True):
-            choice = row["your level"]
-            if not choice:
-                continue
-            saved = mine.get(score.criterion_id)
-            entries.append(
-                RatingInput(
-                    criterion_id=score.criterion_id,
-                    level=(score.suggested_level if choice == ACCEPT
-                           else None if choice == CANNOT else int(choice)),
-                    note=str(row["note"] or ""),
+        note = cols[1].text_input(
+            "Note (needed when you differ from the suggestion)",
+            value=saved.note if saved else "",
+            key=f"note_{card.candidate_id}_{score.criterion_id}",
+        )
+        if st.form_submit_button("Save level"):
+            level = (score.suggested_level if choice == ACCEPT
+                     else None if choice == CANNOT else int(choice))
+            try:
+                store().rate(
+                    card.candidate_id, rubric.id, name, score.criterion_id, level, note,
                     accepted_suggestion=choice == ACCEPT,
                     expected_version=saved.version if saved else 0,
                 )
-            )
-        try:
-            db.rate_many(card.candidate_id, rubric.id, name, entries)
-        except VettingError as error:
-            st.error(f"Nothing was saved: {error}")
-        else:
-            st.success(f"Saved {len(entries)} level(s).")
-            st.rerun()
-    if cols[1].button("Submit my scorecard", disabled=submitted or not mine):
+            except VettingError as error:
+                st.error(f"Not saved: {error}")
+            else:
+                flash(f"Saved your level for {score.title}.")
+                st.rerun()
+    if saved is not None:
+        shown = "cannot judge" if saved.level is None else f"level {saved.level}"
+        st.caption(f"Saved: {shown} (version {saved.version}, {saved.updated_at:%Y-%m-%d %H:%M} "
+                   "UTC). Every change is kept in the audit trail.")
+
+
+def _submit(card: Scorecard, rubric: Rubric, name: str, mine: dict[str, Rating]) -> None:
+    db = store()
+    submitted = db.has_submitted(card.candidate_id, rubric.id, name)
+    st.subheader("Your scorecard")
+    judged = len(mine)
+    st.write(f"You have rated {judged} of {len(card.criteria)} criteria. Other raters' levels "
+             "stay hidden until you submit: independent judgement first, then the panel.")
+    if submitted:
+        st.success("Submitted. The score above now uses the panel's combined levels.")
+        _panel(card, rubric, name)
+    elif st.button("Submit my scorecard", type="primary", disabled=not mine):
         db.submit(card.candidate_id, rubric.id, name)
         st.rerun()
-    if submitted:
-        _panel(card, rubric, name)
 
 
 def _panel(card: Scorecard, rubric: Rubric, name: str) -> None:
@@ -212,7 +212,8 @@ def page() -> None:
     )
     card = cards[chosen]
     st.title(card.candidate_name)
-    st.caption(f"{card.candidate_kind} · {loaded.sources.get(chosen, '')} · {rubric.title}")
+    source = Path(loaded.sources.get(chosen, "")).name
+    st.caption(f"{card.candidate_kind} · {source} · scored with the {rubric.title} rubric")
     cols = st.columns(4)
     total = "–" if card.total is None else f"{card.total:.0f}"
     cols[0].metric("Score (0–100)", total)
@@ -222,7 +223,7 @@ def page() -> None:
     cols[3].metric("Cautions", len(grouped["caution"]))
     if card.knockout:
         st.error(
-            f"🛑 **Knockout.** The score is capped at {rubric.knockout_cap:g} (it would be "
+            f"**Knockout.** The score is capped at {rubric.knockout_cap:g} (it would be "
             f"{card.uncapped_total:.0f}). Read the knockout flag below before going further."
         )
     if card.flags:
@@ -231,15 +232,21 @@ def page() -> None:
             for flag in grouped[severity]:
                 st.markdown(f"{SEVERITY_LABEL[severity]} · **{flag.flag.replace('_', ' ')}** — "
                             f"{flag.detail} *({', '.join(flag.sources)})*")
-    st.subheader("Criteria")
-    for score in card.criteria:
-        _criterion(score, rubric)
-    _follower_chart(chosen, evaluation.frames.history, evaluation.frames.accounts)
     name = rater()
-    if name:
-        _rating_panel(card, rubric, name)
-    else:
+    mine = _my_ratings(card, rubric, name) if name else {}
+    show_flash()
+    st.subheader("Criteria")
+    if not name:
         st.info("Enter your name in the sidebar to rate this candidate.")
+    for score in card.criteria:
+        rate = (
+            partial(_rating_form, card, score, rubric, name, mine.get(score.criterion_id))
+            if name else None
+        )
+        _criterion(score, rubric, rate)
+    _follower_chart(chosen, evaluation.frames.history, evaluation.frames.accounts)
+    if name:
+        _submit(card, rubric, name, mine)
 
 
 guarded(page)

@@ -102,6 +102,16 @@ def reviewed() -> tuple[LoadResult, Rubric, Brief, Evaluation, list[Scorecard]]:
     return loaded, rubric, brief, evaluation, cards
 
 
+def flash(message: str) -> None:
+    """A success message shown once, after the rerun that an action triggers."""
+    st.session_state["flash"] = message
+
+
+def show_flash() -> None:
+    if "flash" in st.session_state:
+        st.success(st.session_state.pop("flash"))
+
+
 def guarded(page: Callable[[], None]) -> None:
     """Run a page; explain input errors, never show a traceback."""
     init()
