@@ -57,8 +57,14 @@ def page() -> None:
         column_config={"judged on evidence": st.column_config.NumberColumn(format="percent")},
     )
     st.markdown("**How firm is the top place?**")
-    for item in weight_sensitivity(chosen, weighted):
-        st.markdown(f"- {item.sentence}")
+    sensitivity = weight_sensitivity(chosen, weighted)
+    for item in sensitivity:
+        if item.lower_share is not None or item.upper_share is not None:
+            st.markdown(f"- {item.sentence}")
+    steady = [item.criterion_title for item in sensitivity
+              if item.lower_share is None and item.upper_share is None]
+    if steady:
+        st.markdown(f"- Whatever their weight, the top place holds for: {', '.join(steady)}.")
 
     bundle = comparison_bundle(chosen, weighted, brief, evaluation.frames.candidates)
     st.subheader("Side by side")

@@ -108,3 +108,15 @@ def test_scorecard_page_in_a_real_browser(browser, app_url: str) -> None:
     # the top candidate's name, in Arabic script, is the page title
     assert page.locator("h1").first.inner_text().strip() == "نورة القحطاني"
     page.close()
+
+
+def test_compare_page_in_a_real_browser(browser, app_url: str) -> None:
+    page = _open(browser, app_url)
+    page.get_by_role("link", name="Compare").click()
+    page.get_by_text("How firm is the top place?").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "compare.png"), full_page=True)
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert "stays first" in body or "leads" in body  # the sensitivity sentences
+    page.close()

@@ -22,6 +22,7 @@ from vetting.comparison import (
     value_for_money,
     weight_sensitivity,
 )
+from vetting.display import isolate
 from vetting.frames import PortfolioFrames
 from vetting.models import AREAS, Brief, Rubric, Scorecard
 from vetting.scoring import apply_knockout_cap, score_candidates, score_table, weighted_total
@@ -282,8 +283,8 @@ def test_sensitivity_threshold_worked_by_hand() -> None:
     assert strategy.leader_above_id == "y"
     assert strategy.lower_weight is None
     assert strategy.sentence == (
-        "The top candidate (Xavier) stays first unless Strategy is weighted above 50% "
-        "(then Yuna leads) (now 33%)."
+        f"The top candidate ({isolate('Xavier')}) stays first unless Strategy is weighted "
+        f"above 50% (then {isolate('Yuna')} leads) (now 33%)."
     )
     # Engagement: weight e, strategy 0.5. X = (100e + 12.5)/(e + 0.5),
     # Y = (50e + 37.5)/(e + 0.5): equal at e = 0.5, so X holds unless engagement is
@@ -291,7 +292,7 @@ def test_sensitivity_threshold_worked_by_hand() -> None:
     engagement = {s.criterion_id: s for s in weight_sensitivity(cards, rubric)}["engagement"]
     assert engagement.lower_weight == pytest.approx(0.5)
     assert engagement.upper_weight is None
-    assert "below 50% (then Yuna leads)" in engagement.sentence
+    assert f"below 50% (then {isolate('Yuna')} leads)" in engagement.sentence
 
 
 def test_sensitivity_names_who_leads_just_beyond_the_bound() -> None:
@@ -317,7 +318,7 @@ def test_sensitivity_names_who_leads_just_beyond_the_bound() -> None:
     assert strategy.upper_weight == pytest.approx(0.5)
     assert strategy.upper_share == pytest.approx(1 / 3)
     assert strategy.leader_above_id == "j"
-    assert "above 33% (then Jae leads)" in strategy.sentence
+    assert f"above 33% (then {isolate('Jae')} leads)" in strategy.sentence
 
 
 def test_sensitivity_when_the_cap_ties_totals_and_confidence_decides() -> None:

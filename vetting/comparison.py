@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from vetting.display import isolate
 from vetting.models import Brief, RaisedFlag, Rubric, Scorecard
 from vetting.scoring import apply_knockout_cap, level_points, weighted_total
 
@@ -246,15 +247,20 @@ def ranking_summary(ranking: Sequence[RankedCandidate]) -> str:
         return "No candidate could be judged on any criterion."
     first = ranking[0]
     if len(ranking) == 1 or ranking[1].total is None:
-        return f"{first.candidate_name} is the only candidate with a total ({first.total:.1f})."
+        name = isolate(first.candidate_name)
+        return f"{name} is the only candidate with a total ({first.total:.1f})."
     second = ranking[1]
     lead = first.lead_over_next or 0.0
     if first.too_close_to_call:
         return (
-            f"{first.candidate_name} ({first.total:.1f}) and {second.candidate_name} "
-            f"({second.total:.1f}) are too close to call: {lead:.1f} points apart."
+            f"{isolate(first.candidate_name)} ({first.total:.1f}) and "
+            f"{isolate(second.candidate_name)} ({second.total:.1f}) are too close to call: "
+            f"{lead:.1f} points apart."
         )
-    return f"{first.candidate_name} leads {second.candidate_name} by {lead:.1f} points."
+    return (
+        f"{isolate(first.candidate_name)} leads {isolate(second.candidate_name)} "
+        f"by {lead:.1f} points."
+    )
 
 
 def ranking_frame(ranking: Sequence[RankedCandidate]) -> pd.DataFrame:
@@ -581,14 +587,14 @@ def sensitivity_sentence(
     if leader is None:
         return "No candidate could be judged, so there is no ranking to test."
     now = f"now {share * 100:.0f}%"
-    head = f"The top candidate ({leader}) stays first"
+    head = f"The top candidate ({isolate(leader)}) stays first"
     if lower_share is None and upper_share is None:
         return f"{head} whatever the weight of {title} ({now})."
     bounds = []
     if lower_share is not None:
-        bounds.append(f"below {_percent(lower_share, share)} (then {below} leads)")
+        bounds.append(f"below {_percent(lower_share, share)} (then {isolate(str(below))} leads)")
     if upper_share is not None:
-        bounds.append(f"above {_percent(upper_share, share)} (then {above} leads)")
+        bounds.append(f"above {_percent(upper_share, share)} (then {isolate(str(above))} leads)")
     return f"{head} unless {title} is weighted {' or '.join(bounds)} ({now})."
 
 
