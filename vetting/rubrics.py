@@ -189,8 +189,8 @@ def parse_rubric(text: str | bytes, name: str) -> Rubric:
 
 
 def load_rubric(path: Path) -> Rubric:
-    """A rubric from a file; problems name the file by its name."""
-    name = path.name
+    """A rubric from a file; problems name the file as it was given."""
+    name = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_RUBRIC_BYTES:
@@ -229,14 +229,14 @@ def load_rubrics(folder: Path) -> tuple[list[Rubric], list[Problem]]:
         if rubric.id in owners:
             problems.append(
                 Problem(
-                    path.name,
+                    str(path),
                     "id",
                     f"rubric id '{rubric.id}' is already used by {owners[rubric.id]};"
                     " give this copy its own id",
                 )
             )
             continue
-        owners[rubric.id] = path.name
+        owners[rubric.id] = str(path)
         rubrics.append(rubric)
     return rubrics, problems
 
