@@ -66,7 +66,7 @@ def _rate_first_criterion(app: AppTest, level: str, note: str) -> None:
     [note_box] = [t for t in app.text_input if (t.key or "").startswith("note_")][:1]
     level_box.set_value(level)
     note_box.set_value(note)
-    [b for b in app.button if b.label == "Save level"][0].click().run()
+    next(b for b in app.button if b.label == "Save level").click().run()
 
 
 def test_raters_score_independently_then_see_the_panel() -> None:
@@ -92,7 +92,7 @@ def test_raters_score_independently_then_see_the_panel() -> None:
     ben.selectbox(key="scorecard_candidate").set_value(candidate).run()
     assert not [s for s in ben.subheader if s.value == "The panel"]  # hidden before submitting
     _rate_first_criterion(ben, "4", "two strong accounts")
-    [b for b in ben.button if b.label == "Submit my scorecard"][0].click().run()
+    next(b for b in ben.button if b.label == "Submit my scorecard").click().run()
     assert [s for s in ben.subheader if s.value == "The panel"]
     [panel] = [d.value for d in ben.dataframe if "panel level" in d.value.columns]
     assert {"Ana", "Ben"} <= set(panel.columns)
