@@ -27,3 +27,10 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture
 def today() -> date:
     return TODAY
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never touch ./data: the app's default database lives in a temporary folder."""
+    os.environ["VETTING_DATA_DIR"] = str(tmp_path_factory.mktemp("vetting-data"))
+    os.environ.pop("VETTING_DATABASE_URL", None)
