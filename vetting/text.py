@@ -1,0 +1,959 @@
+"""Language detection, normalisation and concept matching for candidates' written answers.
+
+Why it is built this way:
+
+- The lexicon (which concepts a strong answer names, in English, Albanian, Korean, Thai
+  and Arabic) is data in ``vetting/data/concepts.yaml`` so a translator can review it.
+- Each pattern is compiled twice from the same source: for RE2 (through pyarrow, linear
+  time, used on whole answer columns) and for Python ``re`` (used on one text to list
+  every hit for highlighting, and to confirm "anti-concept" hits against their guards).
+  Tests check that the two agree.
+- Positions are always reported in the ORIGINAL text (0-based, end exclusive), so the app
+  can highlight the words that were matched, even when normalisation removed Arabic
+  diacritics or composed decomposed letters.
+
+Matching is lexical: it finds words, not understanding. "We never use hacks" and "we use
+hacks" contain the same word; anti-concepts carry guard patterns for the common negated
+forms, positive concepts do not (documented in docs/strategy-analysis.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+LEXICON_FILE = Path(__file__).resolve().parent / "data" / "concepts.yaml"
+
+# Decimal digits in the scripts candidates write in: ASCII, Arabic-Indic, Extended
+# Arabic-Indic (Persian/Urdu) and Thai. Written out (not \d) so RE2 and Python agree.
+DIGIT = "[0-9\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59]"
+NUMBER = DIGIT + "+(?:[.,\u066b\u066c]" + DIGIT + "+)*"
+_DIGIT_VALUES = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)},
+     **{chr(0x06F0 + i): str(i) for i in range(10)},
+     **{chr(0x0E50 + i): str(i) for i in range(10)},
+     "\u066b": ".", "\u066c": ""}
+)
+
+# Character folds. Each maps one character to one (or, for marks, zero) characters, so
+# positions survive everything except the removal of Arabic marks and NFC composition.
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
+_APOSTROPHES = "\u2018\u2019\u02bc\u2032"
+# Arabic marks removed before matching (harakat, Quranic marks, tatweel), as code point
+# ranges so the regex class, the per-character fold and the numpy offset map agree.
+_ARABIC_MARK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06DC),
+    (0x06DF, 0x06E8), (0x06EA, 0x06ED), (0x0640, 0x0640),
+)
+_ARABIC_MARKS = "".join(
+    chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in _ARABIC_MARK_RANGES
+)
+_ARABIC_FOLDS: dict[str, str] = {
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # alef
+    "\u0649": "\u064a", "\u06cc": "\u064a",  # alef maqsura, Farsi yeh -> yeh
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06a9": "\u0643",  # keheh -> kaf
+}
+_ALBANIAN_FOLDS: dict[str, str] = {"ë": "e", "Ë": "E", "ç": "c", "Ç": "C"}
+
+_DIGIT_CHARS = "0-9\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59"
+# Arabic proclitics that attach to the first word: wa-/fa- then bi-/ka- + al-, li-l-, or
+# a bare bi-/li-/ka-. Stems in the lexicon are written without them.
+_ARABIC_PROCLITICS = (
+    "(?:[\u0648\u0641])?(?:[\u0628\u0643]?\u0627\u0644|\u0644\u0644|[\u0628\u0644\u0643])?"
+)
+
+
+@dataclass(frozen=True)
+class ConceptHit:
+    """One concept found in a text, at ``text[start:end]`` of the original text."""
+
+    concept: str
+    start: int
+    end: int
+    matched_text: str
+
+
+@dataclass(frozen=True)
+class Specificity:
+    """How concrete an answer is: numbers, time frames and named metrics it contains."""
+
+    numbers: int
+    percentages: int
+    time_frames: int
+    named_metrics: int
+
+    @property
+    def total(self) -> int:
+        return self.numbers + self.time_frames + self.named_metrics
+
+    @property
+    def is_specific(self) -> bool:
+        return self.total > 0
+
+
+@dataclass
+class Pattern:
+    """One compiled lexicon entry: RE2 source (group ``m`` = the match) and the
+    equivalent Python source, compiled only when first needed."""
+
+    re2: str
+    python_source: str
+    _python: re.Pattern[str] | None = None
+
+    @property
+    def python(self) -> re.Pattern[str]:
+        if self._python is None:
+            self._python = re.compile(self.python_source, re.IGNORECASE)
+        return self._python
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    kind: str  # concept | anti | metric
+    label: str
+    sources: tuple[str, ...]
+    patterns: Mapping[str, tuple[Any, ...]]
+    guards: Mapping[str, tuple[Any, ...]]
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+class Lexicon:
+    """The concepts file, with patterns compiled for both regex engines on demand."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.languages: dict[str, dict[str, Any]] = dict(data["languages"])
+        self.concepts: dict[str, Concept] = {
+            cid: Concept(
+                id=cid,
+                kind=node.get("kind", "concept"),
+                label=node["label"],
+                sources=tuple(node["sources"]),
+                patterns={k: tuple(v or ()) for k, v in (node.get("patterns") or {}).items()},
+                guards={k: tuple(v or ()) for k, v in (node.get("guards") or {}).items()},
+            )
+            for cid, node in data["concepts"].items()
+        }
+        self.expected: dict[str, tuple[str, ...]] = {
+            qid: tuple(ids) for qid, ids in data["questions"].items()
+        }
+        self.specificity: dict[str, dict[str, tuple[Any, ...]]] = {
+            kind: {lang: tuple(p) for lang, p in per_lang.items()}
+            for kind, per_lang in data["specificity"].items()
+        }
+        self.detection: dict[str, Any] = data["detection"]
+        self.judging: dict[str, Any] = data["judging"]
+        self.flags: dict[str, dict[str, Any]] = data["flags"]
+        self.time_units: dict[str, dict[str, list[str]]] = data["time_units"]
+        self.number_words: dict[str, dict[str, float]] = data.get("number_words", {})
+        self._names: dict[str, str] = {
+            **self.detection.get("names", {}),
+            **{code: spec["name"] for code, spec in self.languages.items()},
+        }
+        self._compiled: dict[tuple[str, str, str], Pattern | None] = {}
+
+    def supports(self, lang: str | None) -> bool:
+        return lang is not None and lang in self.languages
+
+    def language_name(self, lang: str | None) -> str:
+        """"Albanian (sq)"; "not recognised" for None."""
+        if lang is None:
+            return "not recognised"
+        return f"{self._names.get(lang, lang)} ({lang})"
+
+    def label(self, concept: str) -> str:
+        return self.concepts[concept].label
+
+    def letters(self, lang: str) -> str:
+        """The letters of a language as the inside of a character class. Explicit ranges
+        (not \\pL) keep RE2's automaton small and mean the same in both engines."""
+        return str(self.languages[lang]["letters"])
+
+    # ---- compiling -------------------------------------------------------------------
+
+    def _sources(self, entries: Iterable[Any], lang: str, borrowed: bool) -> tuple[str, str]:
+        """(RE2, Python) alternations of one pattern list, each entry wrapped by style."""
+        style = "english" if borrowed else self.languages[lang]["style"]
+        gap = str(self.data["gaps"].get(lang, self.data["gaps"]["default"]))
+        rest = str(self.data["rests"].get(lang, self.data["rests"]["default"]))
+        letter = "[a-z]" if style == "english" else f"[{self.letters(lang)}]"
+        re2_parts: list[str] = []
+        py_parts: list[str] = []
+        for entry in entries:
+            source, bounded = (
+                (entry["re"], entry.get("bounded", True)) if isinstance(entry, dict)
+                else (entry, True)
+            )
+            core = _expand(source, "en" if borrowed else lang, style, letter, gap, rest)
+            if not bounded or style in ("substring", "word"):
+                # "word": the boundary is added once around the whole alternation.
+                re2_parts.append(f"(?:{core})")
+                py_parts.append(f"(?:{core})")
+            elif style == "english":
+                re2_parts.append(rf"\b(?:{core})\b")  # RE2's \b is ASCII, like (?a:)
+                py_parts.append(rf"(?a:\b(?:{core})\b)")
+            else:  # arabic: optional proclitics glued to the first word
+                re2_parts.append(f"(?:{_ARABIC_PROCLITICS}(?:{core}))")
+                py_parts.append(f"(?:{_ARABIC_PROCLITICS}(?:{core}))")
+        return "|".join(re2_parts), "|".join(py_parts)
+
+    def _compile(self, kind: str, key: str, per_lang: Mapping[str, tuple[Any, ...]],
+                 lang: str) -> Pattern | None:
+        """One language's patterns plus the English terms borrowed into every language."""
+        cache_key = (kind, key, lang)
+        if cache_key in self._compiled:
+            return self._compiled[cache_key]
+        own = per_lang.get(lang, ())
+        borrowed = per_lang.get("en", ()) if lang != "en" else ()
+        own_re2, own_py = self._sources(own, lang, borrowed=False) if own else ("", "")
+        en_re2, en_py = self._sources(borrowed, lang, borrowed=True) if borrowed else ("", "")
+        re2_inner = "|".join(p for p in (own_re2, en_re2) if p)
+        py_inner = "|".join(p for p in (own_py, en_py) if p)
+        result: Pattern | None = None
+        if re2_inner:
+            if self.languages[lang]["style"] in ("word", "arabic"):
+                # Word boundaries on the language's own letters. RE2 has no look-around,
+                # so the boundary characters are consumed outside the group ``m``, which
+                # gives the span; Python uses look-around with the same class.
+                word = self.letters(lang) + _DIGIT_CHARS
+                re2 = f"(?i)(?:^|[^{word}])(?P<m>{re2_inner})(?:[^{word}]|$)"
+                py = f"(?<![{word}])(?:{py_inner})(?![{word}])"
+            else:
+                re2 = f"(?i)(?P<m>{re2_inner})"
+                py = py_inner
+            result = Pattern(re2, py)
+        self._compiled[cache_key] = result
+        return result
+
+    def concept_pattern(self, concept: str, lang: str) -> Pattern | None:
+        """The concept's pattern in a language; None when it has none there."""
+        return self._compile("concept", concept, self.concepts[concept].patterns, lang)
+
+    def guard_pattern(self, concept: str, lang: str) -> Pattern | None:
+        """Negated forms that cancel an anti-concept hit they overlap."""
+        return self._compile("guard", concept, self.concepts[concept].guards, lang)
+
+    def specificity_pattern(self, kind: str, lang: str) -> Pattern | None:
+        return self._compile("specificity", kind, self.specificity[kind], lang)
+
+
+def _fold_source(source: str, lang: str) -> str:
+    """Apply the text folds to a pattern, so authors can write natural spelling."""
+    if lang == "ar":
+        return "".join(_ARABIC_FOLDS.get(ch, ch) for ch in source)
+    if lang == "sq":
+        return "".join(_ALBANIAN_FOLDS.get(ch, ch) for ch in source)
+    return source
+
+
+def _expand(source: str, lang: str, style: str, letter: str, gap: str, rest: str) -> str:
+    """Macros and spaces of a pattern source (the result is valid in RE2 and Python)."""
+    text = _spaces(_fold_source(source, lang), r"\s*" if style == "substring" else r"\s+")
+    return (
+        text.replace("{L}", letter)
+        .replace("{N}", NUMBER)
+        .replace("{D}", DIGIT)
+        .replace("{GAP}", gap)
+        .replace("{REST}", rest)
+    )
+
+
+def _spaces(source: str, space: str) -> str:
+    """A literal space means "spaces" outside [...] and a whitespace character inside."""
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in source:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+        elif ch == "]" and in_class:
+            in_class = False
+            out.append(ch)
+        elif ch == " ":
+            out.append(r"\s" if in_class else space)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@cache
+def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    """The concepts file, read once per process."""
+    return Lexicon(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def _is_arabic_mark(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _ARABIC_MARK_RANGES)
+
+
+def _fold_char(ch: str, lang: str | None) -> str:
+    if ch in _SPACES:
+        return " "
+    if ch in _APOSTROPHES:
+        return "'"
+    if lang == "ar":
+        return "" if _is_arabic_mark(ch) else _ARABIC_FOLDS.get(ch, ch)
+    if lang == "sq":
+        return _ALBANIAN_FOLDS.get(ch, ch)
+    return ch
+
+
+def _attaches(ch: str) -> bool:
+    """Whether a character belongs with the one before it (marks, tatweel, Hangul jamo)."""
+    return bool(unicodedata.combining(ch)) or "\u1160" <= ch <= "\u11ff" or ch == "\u0640"
+
+
+def _clusters(text: str) -> Iterable[tuple[int, int]]:
+    """Spans of a base character with the combining marks (or Hangul jamo) after it."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _attaches(text[j]):
+            j += 1
+        yield i, j
+        i = j
+
+
+def _translation(lang: str | None) -> dict[int, str]:
+    """The one-to-one character folds of a language, as a str.translate table."""
+    table = {ord(ch): " " for ch in _SPACES} | {ord(ch): "'" for ch in _APOSTROPHES}
+    folds = _ARABIC_FOLDS if lang == "ar" else _ALBANIAN_FOLDS if lang == "sq" else {}
+    return table | {ord(k): v for k, v in folds.items()}
+
+
+_TRANSLATIONS: dict[str | None, dict[int, str]] = {}
+_ARABIC_MARK_RE = re.compile(f"[{_ARABIC_MARKS}]")
+_ARABIC_MARK_RUN_RE = re.compile(f"[{_ARABIC_MARKS}]+")
+
+
+def normalise_with_offsets(
+    text: str, lang: str | None
+) -> tuple[str, Sequence[int], Sequence[int]]:
+    """Normalised text, and for each of its characters the original span it came from."""
+    if unicodedata.is_normalized("NFC", text):
+        if lang not in _TRANSLATIONS:
+            _TRANSLATIONS[lang] = _translation(lang)
+        table = _TRANSLATIONS[lang]
+        if not (lang == "ar" and _ARABIC_MARK_RE.search(text)):
+            # Only one-to-one folds apply: positions are unchanged (the common case).
+            return text.translate(table), range(len(text)), range(1, len(text) + 1)
+        return _without_marks(text, table)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, j in _clusters(text):
+        for ch in unicodedata.normalize("NFC", text[i:j]):
+            for folded in _fold_char(ch, lang):
+                out.append(folded)
+                starts.append(i)
+                ends.append(j)
+    return "".join(out), starts, ends
+
+
+def _without_marks(text: str, table: dict[int, str]) -> tuple[str, list[int], list[int]]:
+    """Arabic text without its marks; a letter's span extends over the marks after it."""
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for run in _ARABIC_MARK_RUN_RE.finditer(text):
+        starts.extend(range(position, run.start()))
+        ends.extend(range(position + 1, run.start() + 1))
+        if ends and ends[-1] == run.start():
+            ends[-1] = run.end()
+        position = run.end()
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return _ARABIC_MARK_RUN_RE.sub("", text).translate(table), starts, ends
+
+
+def normalise(text: str, lang: str | None) -> str:
+    """NFC, plain spaces and apostrophes; Arabic marks removed and alef/yeh/teh marbuta
+    variants folded; Albanian ë/ç folded to e/c (people often type them without)."""
+    return normalise_with_offsets(text, lang)[0]
+
+
+_MAY_COMPOSE = r"[\p{M}\x{1100}-\x{11FF}]"  # NFC can only change texts with these
+
+
+def _on_rows_matching(arr: pa.Array, pattern: str, change: Any) -> pa.Array:
+    """Apply ``change`` only to the texts that contain ``pattern`` (most contain none)."""
+    mask = pc.match_substring_regex(arr, pattern)
+    if not pc.any(mask).as_py():
+        return arr
+    changed = change(arr.filter(mask))
+    return pc.replace_with_mask(arr, mask, changed)
+
+
+def _normalise_array(arr: pa.Array, lang: str | None) -> pa.Array:
+    """Vectorised :func:`normalise` (RE2 over a whole column, changing only the texts
+    that need it)."""
+    out = _on_rows_matching(arr, _MAY_COMPOSE, lambda a: pc.utf8_normalize(a, form="NFC"))
+    out = _on_rows_matching(
+        out, f"[{_SPACES}{_APOSTROPHES}]",
+        lambda a: pc.replace_substring_regex(
+            pc.replace_substring_regex(a, f"[{_SPACES}]", " "), f"[{_APOSTROPHES}]", "'"
+        ),
+    )
+    if lang == "ar":
+        out = pc.replace_substring_regex(out, f"[{_ARABIC_MARKS}]", "")
+        for target in sorted(set(_ARABIC_FOLDS.values())):
+            chars = "".join(k for k, v in _ARABIC_FOLDS.items() if v == target)
+            out = pc.replace_substring_regex(out, f"[{chars}]", target)
+    elif lang == "sq":
+        for source, target in _ALBANIAN_FOLDS.items():
+            out = pc.replace_substring(out, source, target)
+    return out
+
+
+def _arrow(texts: pd.Series) -> pa.Array:
+    """A large_string Arrow array of a text column (missing -> empty)."""
+    if isinstance(texts.dtype, pd.StringDtype):
+        chunked = pa.chunked_array([pa.array(texts.array)]) if len(texts) else None
+        if chunked is not None:
+            arr = pc.fill_null(chunked.combine_chunks(), "")
+            return arr.cast(pa.large_string())
+    values = texts.astype(object).where(texts.notna(), "").astype(str).to_numpy(dtype=object)
+    return pa.array(values, type=pa.large_string())
+
+
+def normalise_series(texts: pd.Series, langs: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise`, one language at a time."""
+    columns = TextColumns(texts, langs)
+    result = np.empty(len(texts), dtype=object)
+    for lang in columns.languages():
+        block = columns.block(lang)
+        result[block.positions] = block.normalised.to_pylist()
+    return pd.Series(result, index=texts.index, dtype=object)
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def _count(arr: pa.Array, pattern: str) -> np.ndarray:
+    return np.asarray(
+        pc.count_substring_regex(arr, pattern).to_numpy(zero_copy_only=False), dtype=float
+    )
+
+
+def _present(arr: pa.Array, pattern: str) -> np.ndarray:
+    return np.asarray(
+        pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False), dtype=bool
+    )
+
+
+def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Series:
+    """Language code of each text, by script, and for Latin script by function words.
+
+    Hangul -> ko, Thai -> th, Arabic script -> ar (fa or ur when their letters appear),
+    other scripts to the codes in the detection section of the lexicon; Latin script ->
+    en or sq (or another Latin language listed there, which the lexicon lacks). None
+    when a text has too few letters or function words to tell.
+    """
+    settings = lexicon().detection
+    result = np.full(len(texts), None, dtype=object)
+    if len(texts) == 0:
+        return pd.Series(result, index=texts.index, dtype=object)
+    # The first few hundred characters tell the language as well as the whole text.
+    arr = pc.utf8_slice_codeunits(_arrow(texts) if arrow is None else arrow, 0,
+                                  int(settings.get("prefix_chars", 400)))
+    scripts = settings["scripts"]
+    main = [s for s in scripts if s.get("main") and s["lang"] != "latin"]
+    rest = [s for s in scripts if not s.get("main")]
+    latin_class = next(s["class"] for s in scripts if s["lang"] == "latin")
+    other_class = "[" + "".join(s["class"].strip("[]") for s in rest) + "]"
+    candidates = [*main, {"lang": "other", "class": other_class}]
+    # One scan finds the first non-Latin letter of each text; its script is the text's
+    # candidate script, which wins when it has at least as many words as Latin script.
+    any_class = "[" + "".join(s["class"].strip("[]") for s in candidates) + "]"
+    first = pc.extract_regex(arr, f"(?P<c>{any_class})").field("c").to_pylist()
+    first_char = np.array([c or "" for c in first], dtype=object)
+    for spec in candidates:
+        has = np.flatnonzero(first_char != "")
+        if not len(has):
+            break
+        is_script = _present(pa.array(first_char[has], type=pa.large_string()), spec["class"])
+        rows = has[is_script]
+        first_char[rows] = ""
+        if not len(rows):
+            continue
+        subset = arr.take(pa.array(rows, type=pa.int64()))
+        words = _count(subset, spec["class"] + "+") * float(spec.get("word_weight", 1.0))
+        wins = words >= _count(subset, latin_class + "+")
+        result[rows[wins]] = spec["lang"]
+    undecided = np.flatnonzero(result == None)  # noqa: E711 - elementwise on objects
+    if len(undecided):
+        subset = arr.take(pa.array(undecided))
+        latin = _present(subset, latin_class)
+        result[undecided[latin]] = "latin"
+    other_rows = np.flatnonzero(result == "other")
+    if len(other_rows):
+        subset = arr.take(pa.array(other_rows))
+        counts = np.column_stack(
+            [_count(subset, s["class"]) * float(s.get("weight", 1.0)) for s in rest]
+        )
+        result[other_rows] = np.array([s["lang"] for s in rest], dtype=object)[
+            counts.argmax(axis=1)
+        ]
+    for refinement in settings.get("refinements", []):
+        rows = np.flatnonzero(result == refinement["script_lang"])
+        if len(rows):
+            found = _count(arr.take(pa.array(rows)), refinement["class"])
+            result[rows[found >= int(refinement.get("min", 1))]] = refinement["lang"]
+    latin_rows = np.flatnonzero(result == "latin")
+    if len(latin_rows):
+        result[latin_rows] = _latin_languages(arr.take(pa.array(latin_rows)), settings)
+    return pd.Series(result, index=texts.index, dtype=object)
+
+
+def _function_word_regex(words: Sequence[str], ascii_bounded: bool) -> str:
+    alternation = "|".join(re.escape(w) for w in words)
+    if ascii_bounded:  # all-ASCII words: RE2's (ASCII) \b is exact and consumes nothing
+        return rf"(?i)\b(?:{alternation})\b"
+    return rf"(?i)(?:^|[^\p{{Latin}}])(?:{alternation})(?:[^\p{{Latin}}]|$)"
+
+
+def _latin_languages(arr: pa.Array, settings: Mapping[str, Any]) -> np.ndarray:
+    """en / sq (or another listed Latin language) by function words per word.
+
+    Albanian is scored on text with ë/ç folded to e/c, so its function words are ASCII
+    and word boundaries are exact; words that fold onto English ones (më, për) are left
+    out of the list, and each ë or ç counts half a function word instead.
+    """
+    words = np.asarray(
+        pc.count_substring(arr, " ").to_numpy(zero_copy_only=False), dtype=float
+    ) + 1.0
+    function_words: dict[str, list[str]] = settings["latin_function_words"]
+    primary = list(settings["latin_primary"])
+    min_share = float(settings["latin_min_share"])
+    min_hits = float(settings["latin_min_hits"])
+    folded = arr
+    for source, target in _ALBANIAN_FOLDS.items():
+        folded = pc.replace_substring(folded, source, target)
+
+    def score(lang: str, rows: pa.Array, folded_rows: pa.Array) -> np.ndarray:
+        listed = [_fold_source(str(w), lang) for w in function_words[lang]]
+        ascii_words = all(w.isascii() for w in listed)
+        text = folded_rows if lang == "sq" else rows
+        values = _count(text, _function_word_regex(listed, ascii_words))
+        extra = settings.get("latin_letters", {}).get(lang)
+        return values + 0.5 * _count(rows, f"[{extra}]") if extra else values
+
+    scores = np.column_stack([score(lang, arr, folded) for lang in primary])
+    top = scores.max(axis=1)
+    tied = (scores == top[:, None]).sum(axis=1) > 1
+    confident = (top >= min_hits) & (top / words >= min_share) & ~tied
+    out = np.where(confident, np.array(primary, dtype=object)[scores.argmax(axis=1)], None)
+    out = out.astype(object)
+    others = [lang for lang in function_words if lang not in primary]
+    unsure = np.flatnonzero(~confident & (words >= min_hits))
+    if len(unsure) and others:
+        index = pa.array(unsure, type=pa.int64())
+        subset, folded_subset = arr.take(index), folded.take(index)
+        all_scores = np.column_stack(
+            [scores[unsure]] + [score(lang, subset, folded_subset)[:, None] for lang in others]
+        )
+        a_top = all_scores.max(axis=1)
+        a_tied = (all_scores == a_top[:, None]).sum(axis=1) > 1
+        ok = (a_top >= min_hits) & ~a_tied
+        out[unsure[ok]] = np.array(primary + others, dtype=object)[all_scores.argmax(axis=1)[ok]]
+    return out
+
+
+def detect_language(text: str) -> str | None:
+    """Language code of one text (see :func:`detect_languages`)."""
+    value = detect_languages(pd.Series([text], dtype=object)).iloc[0]
+    return None if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- one text
+
+
+def _python_hits(normalised: str, pattern: Pattern, guard: Pattern | None
+                 ) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in pattern.python.finditer(normalised)
+             if m.end() > m.start()]
+    if guard is None or not spans:
+        return spans
+    guards = [(m.start(), m.end()) for m in guard.python.finditer(normalised)]
+    return [(s, e) for s, e in spans if not any(gs < e and s < ge for gs, ge in guards)]
+
+
+def find_concepts(
+    text: str, lang: str, concepts: Iterable[str] | None = None
+) -> list[ConceptHit]:
+    """Every concept hit in one text, positions in the original text, sorted by start.
+
+    Anti-concepts drop hits that overlap one of their guards (e.g. "no one can guarantee
+    virality"). Raises ValueError for a language the lexicon lacks.
+    """
+    lex = lexicon()
+    if not lex.supports(lang):
+        raise ValueError(f"no lexicon for language {lang!r}")
+    normalised, starts, ends = normalise_with_offsets(text, lang)
+    hits: list[ConceptHit] = []
+    for concept in concepts if concepts is not None else lex.concepts:
+        pattern = lex.concept_pattern(concept, lang)
+        if pattern is None:
+            continue
+        for s, e in _python_hits(normalised, pattern, lex.guard_pattern(concept, lang)):
+            o_s, o_e = starts[s], ends[e - 1]
+            hits.append(ConceptHit(concept, o_s, o_e, text[o_s:o_e]))
+    hits.sort(key=lambda hit: (hit.start, hit.end, hit.concept))
+    return hits
+
+
+def specificity(text: str, lang: str | None = None) -> Specificity:
+    """Numbers (any script), percentages, time frames and named metrics in one text."""
+    lex = lexicon()
+    lang = lang or detect_language(text)
+    normalised = normalise(text, lang)
+    counts = {}
+    for kind in ("percentages", "time_frames", "named_metrics"):
+        pattern = lex.specificity_pattern(kind, lang) if lex.supports(lang) else None
+        counts[kind] = 0 if pattern is None else len(pattern.python.findall(normalised))
+    return Specificity(numbers=len(re.findall(NUMBER, normalised)), **counts)
+
+
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass
+class _Block:
+    """The texts of one language: positions in the column, original and normalised."""
+
+    positions: np.ndarray
+    original: pa.Array
+    normalised: pa.Array
+    shifted: np.ndarray  # normalised length differs from the original
+    _char_index: tuple[np.ndarray, np.ndarray] | None = None
+    _unmark_index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def unmark_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For Arabic texts: (row start in code points, row end, running count of kept
+        characters, NFC leaves the row's length alone) over the whole block, once."""
+        if self._unmark_index is None:
+            values = self.original.to_pylist()
+            points, row_starts = _code_points(values)
+            kept = np.ones(len(points), dtype=bool)
+            for lo, hi in _ARABIC_MARK_RANGES:
+                kept &= ~((points >= lo) & (points <= hi))
+            lengths = np.asarray(pc.utf8_length(self.original).to_numpy(zero_copy_only=False))
+            nfc = np.asarray(pc.utf8_length(pc.utf8_normalize(self.original, form="NFC"))
+                             .to_numpy(zero_copy_only=False))
+            kept_cum = np.cumsum(kept.view(np.uint8), dtype=np.int32)
+            self._unmark_index = (row_starts, row_starts + lengths, kept_cum, nfc == lengths)
+        return self._unmark_index
+
+    def char_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row byte offsets, running count of UTF-8 lead bytes) of the normalised
+        texts: byte b of row r is character cum[off[r] + b] - cum[off[r]]."""
+        if self._char_index is None:
+            arr = pa.concat_arrays([self.normalised])
+            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+                arr.offset: arr.offset + len(arr) + 1
+            ]
+            buffer = arr.buffers()[2]
+            data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(
+                0, np.uint8
+            )
+            lead = ((data & 0xC0) != 0x80).view(np.uint8)
+            cum = np.concatenate([np.zeros(1, np.int32), np.cumsum(lead, dtype=np.int32)])
+            self._char_index = (offsets, cum)
+        return self._char_index
+
+
+class TextColumns:
+    """A column of texts prepared once for many concept searches (normalised per
+    language, lazily), so the strategy, measurement and crisis signals share the work."""
+
+    def __init__(self, texts: pd.Series, langs: pd.Series | None = None) -> None:
+        self.arrow = _arrow(texts)
+        self.originals = np.asarray(self.arrow.to_numpy(zero_copy_only=False), dtype=object)
+        detected = detect_languages(texts, arrow=self.arrow) if langs is None else langs
+        self.langs = detected.to_numpy(dtype=object)
+        self._blocks: dict[str | None, _Block] = {}
+
+    def languages(self) -> list[str | None]:
+        return list(pd.unique(pd.Series(self.langs, dtype=object)))
+
+    def block(self, lang: str | None) -> _Block:
+        if lang not in self._blocks:
+            mask = pd.isna(self.langs) if lang is None else self.langs == lang
+            positions = np.flatnonzero(mask)
+            original = self.arrow.take(pa.array(positions, type=pa.int64()))
+            normalised = _normalise_array(original, lang)
+            shifted = np.asarray(
+                pc.not_equal(pc.utf8_length(original), pc.utf8_length(normalised))
+                .to_numpy(zero_copy_only=False), dtype=bool,
+            )
+            self._blocks[lang] = _Block(positions, original, normalised, shifted)
+        return self._blocks[lang]
+
+    def first_hits(self, scope: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:
+        """The first hit of each concept in each text (see :func:`first_hits`)."""
+        lex = lexicon()
+        columns = ["row", "concept", "start", "end", "matched_text"]
+        masks = {c: np.asarray(m, dtype=bool) for c, m in scope.items()}
+        parts: list[pd.DataFrame] = []
+        if not masks or len(self.originals) == 0:
+            return pd.DataFrame(columns=columns)
+        any_scope = np.logical_or.reduce(list(masks.values()))
+        for lang in lex.languages:
+            if not (any_scope & (self.langs == lang)).any():
+                continue
+            block = self.block(lang)
+            for concept, mask in masks.items():
+                pattern = lex.concept_pattern(concept, lang)
+                local = np.flatnonzero(mask[block.positions])
+                if pattern is None or not len(local):
+                    continue
+                parts.append(self._search(block, lang, concept, pattern, local))
+        parts = [part for part in parts if len(part)]
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)[columns]
+
+    def _search(self, block: _Block, lang: str, concept: str, pattern: Pattern,
+                local: np.ndarray) -> pd.DataFrame:
+        """RE2 finds which texts match, then the span of the group ``m`` (in bytes, turned
+        into characters); spans go back to the original text in :meth:`_locate`."""
+        subset = block.normalised.take(pa.array(local, type=pa.int64()))
+        # One RE2 pass: texts without a match come back null.
+        spans = pc.extract_regex_span(subset, pattern.re2)
+        hit = np.asarray(spans.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        if not hit.any():
+            return pd.DataFrame()
+        local_hit = local[hit]
+        flat = (
+            spans.filter(pa.array(hit)).field("m").flatten()
+            .to_numpy(zero_copy_only=False).reshape(-1, 2)
+        )
+        offsets, cum = block.char_index()
+        row_start = offsets[local_hit]
+        start = cum[row_start + flat[:, 0]] - cum[row_start]
+        end = cum[row_start + flat[:, 0] + flat[:, 1]] - cum[row_start]
+        return self._locate(block, lang, concept, local_hit, start, end)
+
+    def _locate(self, block: _Block, lang: str, concept: str, local: np.ndarray,
+                start: np.ndarray, end: np.ndarray) -> pd.DataFrame:
+        """Normalised spans -> original spans; anti-concepts confirmed against guards.
+
+        Texts whose normalised length equals the original keep their positions; Arabic
+        texts that only lost marks are mapped with numpy; the rest (NFC changes, texts
+        where a guard also matches) go through :func:`normalise_with_offsets`.
+        """
+        lex = lexicon()
+        start = start.astype(np.int64)
+        end = end.astype(np.int64)
+        rows = block.positions[local]
+        shifted = block.shifted[local]
+        needs_python = np.zeros(len(rows), dtype=bool)  # guard cases the columns cannot settle
+        mapped = np.zeros(len(rows), dtype=bool)  # Arabic spans mapped column-wise
+        keep = np.ones(len(rows), dtype=bool)
+        pattern = lex.concept_pattern(concept, lang)
+        guard = lex.guard_pattern(concept, lang)
+        assert pattern is not None
+        if guard is not None:
+            self._apply_guard(block, pattern, guard, local, start, end, keep, needs_python)
+        if lang == "ar" and shifted.any():
+            # Texts that only lost marks: the k-th kept character is found by searching
+            # the running count of kept characters; the end extends over the marks after
+            # the last matched letter, as the Python path does.
+            row_starts, row_ends, kept_cum, nfc_stable = block.unmark_index()
+            fast = np.flatnonzero(shifted & nfc_stable[local])
+            if len(fast):
+                first_char = row_starts[local[fast]]
+                before = np.where(first_char > 0, kept_cum[np.maximum(first_char - 1, 0)], 0)
+                first = np.searchsorted(kept_cum, before + start[fast] + 1, side="left")
+                after = np.searchsorted(kept_cum, before + end[fast] + 1, side="left")
+                start[fast] = first - first_char
+                end[fast] = np.minimum(after, row_ends[local[fast]]) - first_char
+                mapped[fast] = True
+        slow = (shifted & ~mapped) | needs_python
+        for i in np.flatnonzero(slow & keep):
+            text = str(self.originals[rows[i]])
+            normalised, starts, ends = normalise_with_offsets(text, lang)
+            spans = _python_hits(normalised, pattern, guard)
+            if not spans:
+                keep[i] = False
+                continue
+            start[i], end[i] = starts[spans[0][0]], ends[spans[0][1] - 1]
+        rows, start, end = rows[keep], start[keep], end[keep]
+        matched = [self.originals[r][s:e] for r, s, e in zip(rows, start, end, strict=True)]
+        return pd.DataFrame(
+            {"row": rows, "concept": concept, "start": start, "end": end,
+             "matched_text": matched}
+        )
+
+    def _apply_guard(self, block: _Block, pattern: Pattern, guard: Pattern,
+                     local: np.ndarray, start: np.ndarray, end: np.ndarray,
+                     keep: np.ndarray, slow: np.ndarray) -> None:
+        """Drop anti-concept hits a guard overlaps (in normalised positions).
+
+        Decided column-wise when the text holds one hit and one guard match; texts with
+        more go to the Python path (``slow``), which checks every occurrence.
+        """
+        texts = block.normalised.take(pa.array(local, type=pa.int64()))
+        guarded = np.flatnonzero(_present(texts, guard.re2))
+        if not len(guarded):
+            return
+        subset = texts.take(pa.array(guarded, type=pa.int64()))
+        spans = pc.extract_regex_span(subset, guard.re2).field("m")
+        flat = spans.flatten().to_numpy(zero_copy_only=False).reshape(-1, 2)
+        offsets, cum = block.char_index()
+        row_start = offsets[local[guarded]]
+        guard_start = cum[row_start + flat[:, 0]] - cum[row_start]
+        guard_end = cum[row_start + flat[:, 0] + flat[:, 1]] - cum[row_start]
+        single = (_count(subset, pattern.re2) == 1) & (_count(subset, guard.re2) == 1)
+        overlap = (guard_start < end[guarded]) & (start[guarded] < guard_end)
+        keep[guarded[single & overlap]] = False
+        slow[guarded[~single]] = True
+
+    def specificity(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """Numbers, percentages, time_frames, named_metrics per text (zeros outside
+        ``rows`` and for languages the lexicon lacks)."""
+        lex = lexicon()
+        n = len(self.originals)
+        selected = np.ones(n, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+        values = np.zeros((n, 4), dtype=np.int64)
+        # Numbers need no lexicon: count them in every selected text.
+        chosen = np.flatnonzero(selected)
+        if len(chosen):
+            values[chosen, 0] = _count(self.arrow.take(pa.array(chosen, type=pa.int64())),
+                                       NUMBER)
+        for lang in lex.languages:
+            if not (selected & (self.langs == lang)).any():
+                continue
+            block = self.block(lang)
+            local = np.flatnonzero(selected[block.positions])
+            norm = block.normalised.take(pa.array(local, type=pa.int64()))
+            where = block.positions[local]
+            for column, kind in enumerate(("percentages", "time_frames", "named_metrics"), 1):
+                pattern = lex.specificity_pattern(kind, lang)
+                if pattern is not None:
+                    values[where, column] = _count(norm, pattern.re2)
+        return pd.DataFrame(
+            values, columns=["numbers", "percentages", "time_frames", "named_metrics"]
+        )
+
+
+def first_hits(
+    texts: pd.Series, langs: pd.Series, scope: Mapping[str, np.ndarray | pd.Series]
+) -> pd.DataFrame:
+    """The first hit of each concept in each text, computed column-wise with RE2.
+
+    ``scope`` maps a concept id to a boolean mask (aligned with ``texts``) of the rows
+    to search for it. Returns columns row (position in ``texts``), concept, start, end,
+    matched_text, positions in the original texts. Rows whose language the lexicon lacks
+    are skipped. Anti-concept hits are confirmed against their guards.
+    """
+    return TextColumns(texts, langs).first_hits(scope)
+
+
+def specificity_table(
+    texts: pd.Series, langs: pd.Series, rows: np.ndarray | pd.Series | None = None
+) -> pd.DataFrame:
+    """Vectorised :func:`specificity`, indexed like ``texts``."""
+    table = TextColumns(texts, langs).specificity(None if rows is None else np.asarray(rows))
+    table.index = texts.index
+    return table
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """All texts as one array of code points, and each text's start in it."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(texts) else lengths
+    return np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32), starts
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def parse_number(text: str) -> float | None:
+    """The first number in a text, whatever its digits (Arabic-Indic, Thai...)."""
+    found = re.search(NUMBER, text)
+    if not found:
+        return None
+    try:
+        return float(found.group(0).translate(_DIGIT_VALUES).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def duration_hours(matched_text: str, lang: str) -> float | None:
+    """Hours in a stated response time ("within 2 hours", "30분 이내", "خلال ساعتين")."""
+    units = lexicon().time_units.get(lang, {})
+    normalised = normalise(matched_text, lang).lower()
+    per_unit = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0}
+    for unit, words in units.items():
+        folded = [normalise(str(word), lang) for word in words]
+        if unit.endswith("_dual"):
+            if any(word in normalised for word in folded):
+                return 2 * per_unit[unit.removesuffix("_dual")]
+            continue
+        if any(word in normalised for word in folded):
+            number = parse_number(normalised)
+            if number is None:
+                number = _number_word(normalised, lang)
+            return (1.0 if number is None else number) * per_unit[unit]
+    return None
+
+
+def _number_word(normalised: str, lang: str) -> float | None:
+    """A number written as a word ("thirty", "një", "두"), per the lexicon's list."""
+    substring = lexicon().languages.get(lang, {}).get("style") == "substring"
+    for word, value in lexicon().number_words.get(lang, {}).items():
+        folded = re.escape(normalise(str(word), lang).lower())
+        pattern = folded if substring else rf"(?<![^\W_]){folded}(?![^\W_])"
+        if re.search(pattern, normalised):
+            return float(value)
+    return None
+
+
+__all__ = [
+    "DIGIT",
+    "NUMBER",
+    "Concept",
+    "ConceptHit",
+    "Lexicon",
+    "Pattern",
+    "Specificity",
+    "TextColumns",
+    "detect_language",
+    "detect_languages",
+    "duration_hours",
+    "find_concepts",
+    "first_hits",
+    "lexicon",
+    "normalise",
+    "normalise_series",
+    "normalise_with_offsets",
+    "parse_number",
+    "specificity",
+    "specificity_table",
+]
