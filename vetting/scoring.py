@@ -75,15 +75,24 @@ def _round_half_up(values: pd.Series) -> pd.Series:
     return np.floor(values + 0.5)
 
 
+# The columns the arithmetic needs; long text columns stay behind (copying them on every
+# filter is what would make scoring slow on 10,000 candidates).
+_SCORING_COLUMNS = [
+    "candidate_id", "area", "suggested_level", "flag", "severity", "confidence", "summarised_by"
+]
+
+
 def _with_severity(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Flags take the rubric's severity when the rubric defines them (a manager's edit)."""
     rubric_severity = {
         flag.id: flag.severity for criterion in rubric.criteria for flag in criterion.red_flags
     }
-    flagged = findings["flag"].notna()
-    severity = findings["severity"].where(~flagged | findings["severity"].notna(), "caution")
-    mapped = findings["flag"].map(rubric_severity)
-    return findings.assign(severity=mapped.where(mapped.notna(), severity).where(flagged))
+    flagged = findings["flag"].notna().to_numpy()
+    raised = findings.loc[flagged, ["flag", "severity"]]  # few rows: map only these
+    chosen = raised["flag"].map(rubric_severity).fillna(raised["severity"]).fillna("caution")
+    severity = np.full(len(findings), None, dtype=object)
+    severity[flagged] = chosen.to_numpy(dtype=object)
+    return findings.assign(severity=severity)
 
 
 def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
@@ -93,7 +102,8 @@ def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     enough data), confidence.
     """
     areas = {criterion.area for criterion in rubric.criteria}
-    relevant = _with_severity(findings[findings["area"].isin(areas)], rubric)
+    lean = findings[_SCORING_COLUMNS]
+    relevant = _with_severity(lean[lean["area"].isin(areas)], rubric)
     keys = ["candidate_id", "area"]
 
     leveled = relevant[relevant["suggested_level"].notna() & relevant["summarised_by"].isna()]
@@ -163,7 +173,7 @@ def score_table(
     with np.errstate(invalid="ignore", divide="ignore"):
         uncapped = np.where(judged_weight > 0, (points @ weights) / judged_weight, np.nan)
 
-    knockout_flags = _with_severity(findings, rubric)
+    knockout_flags = _with_severity(findings[_SCORING_COLUMNS], rubric)
     knockout_ids = set(
         knockout_flags.loc[knockout_flags["severity"] == "knockout", "candidate_id"]
     )
