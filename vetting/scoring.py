@@ -89,7 +89,8 @@ def _with_severity(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     }
     flagged = findings["flag"].notna().to_numpy()
     raised = findings.loc[flagged, ["flag", "severity"]]  # few rows: map only these
-    chosen = raised["flag"].map(rubric_severity).fillna(raised["severity"]).fillna("caution")
+    chosen = raised["flag"].map(rubric_severity).astype(object)
+    chosen = chosen.fillna(raised["severity"]).fillna("caution")
     severity = np.full(len(findings), None, dtype=object)
     severity[flagged] = chosen.to_numpy(dtype=object)
     return findings.assign(severity=severity)
