@@ -19,6 +19,16 @@ def _template(name: str) -> bytes:
     return (ROOT / "templates" / name).read_bytes()
 
 
+def _use_uploads() -> None:
+    """Button callback: runs before the page, so the sidebar already says what is scored."""
+    files = st.session_state.get("portfolio_files") or []
+    st.session_state["uploads"] = {f.name: f.getvalue() for f in files}
+
+
+def _use_samples() -> None:
+    st.session_state["uploads"] = None
+
+
 def page() -> None:
     sidebar()
     st.title("Candidates")
@@ -32,12 +42,12 @@ def page() -> None:
             "Portfolio files (.json, .yaml) with their CSVs (posts, follower history, "
             "follower samples)",
             type=["json", "yaml", "yml", "csv"], accept_multiple_files=True,
+            key="portfolio_files",
         )
         cols = st.columns(2)
-        if cols[0].button("Use these files", disabled=not files, type="primary"):
-            st.session_state["uploads"] = {f.name: f.getvalue() for f in files or []}
-        if cols[1].button("Use the sample portfolios"):
-            st.session_state["uploads"] = None
+        cols[0].button("Use these files", disabled=not files, type="primary",
+                       on_click=_use_uploads)
+        cols[1].button("Use the sample portfolios", on_click=_use_samples)
         brief = st.file_uploader("Hiring brief (.yaml or .json)", type=["yaml", "yml", "json"])
         if brief is not None:
             st.session_state["brief_upload"] = (brief.name, brief.getvalue())
@@ -92,7 +102,7 @@ def page() -> None:
                 ),
             }
         )
-    st.subheader(f"{len(rows)} candidates, ranked")
+    st.subheader(f"{len(rows)} candidate{'' if len(rows) == 1 else 's'}, ranked")
     st.dataframe(
         pd.DataFrame(rows), hide_index=True, width="stretch",
         column_config={

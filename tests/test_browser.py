@@ -7,6 +7,7 @@ Debian's Chromium, and saves screenshots to build/screenshots/ for a person to l
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -77,7 +78,7 @@ def browser() -> Iterator[object]:
 def _open(browser, url: str):
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     page.goto(url)
-    page.get_by_text("candidates, ranked").wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"\d+ candidates?, ranked")).wait_for(timeout=60_000)
     page.locator("[data-testid='stDataFrame'] canvas").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # the grid paints its cells after the canvas appears
     return page
@@ -119,4 +120,27 @@ def test_compare_page_in_a_real_browser(browser, app_url: str) -> None:
     body = page.inner_text("body")
     assert "Traceback" not in body
     assert "stays first" in body or "leads" in body  # the sensitivity sentences
+    page.close()
+
+
+def test_uploading_a_good_and_a_broken_portfolio(browser, app_url: str, tmp_path: Path) -> None:
+    """A bad file is named with its reason; the good one is still scored."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"identity": {"name": "Broken Co", "kind": "agency"}, "accounts": [',
+                      encoding="utf-8")
+    good = ROOT / "sample_portfolios" / "maya-okafor.yaml"
+    posts = sorted((ROOT / "sample_portfolios" / "data").glob("maya-okafor_*.csv"))
+    page = _open(browser, app_url)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        [str(good), str(broken), *map(str, posts)]
+    )
+    page.get_by_role("button", name="Use these files").click()
+    page.get_by_text("1 candidate, ranked").wait_for(timeout=60_000)
+    page.get_by_text("broken.json: invalid JSON").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "upload-problems.png"), full_page=True)
+    body = page.inner_text("body")
+    assert "the file ends early: truncated?" in body
+    assert "Scoring uploaded files." in body
+    assert "Traceback" not in body
     page.close()
