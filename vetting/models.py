@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -27,7 +27,7 @@ from pydantic import (
 SCHEMA_VERSION = 1
 
 Platform = Literal["instagram", "tiktok", "facebook", "linkedin", "x", "youtube"]
-PLATFORMS: tuple[Platform, ...] = ("instagram", "tiktok", "facebook", "linkedin", "x", "youtube")
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 
 CandidateKind = Literal["freelancer", "agency"]
 
@@ -44,25 +44,14 @@ Role = Literal[
     "crisis_communicator",
     "paid_ads_buyer",
 ]
-ROLES: tuple[Role, ...] = (
-    "strategist",
-    "content_creator",
-    "community_manager",
-    "data_analyst",
-    "graphic_designer",
-    "videographer",
-    "copywriter",
-    "photographer",
-    "crisis_communicator",
-    "paid_ads_buyer",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 
 PriceUnit = Literal["hourly", "monthly_retainer", "per_project"]
 PostFormat = Literal["image", "carousel", "video", "reel", "short", "story", "text", "live"]
 Ownership = Literal["own", "client"]
 Employment = Literal["in_house", "contracted"]
 Severity = Literal["caution", "serious", "knockout"]
-SEVERITIES: tuple[Severity, ...] = ("caution", "serious", "knockout")
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 Aggregation = Literal["mean", "median"]
 
 # Rubric areas: the closing table of WARNINGS.md, plus fit to the hiring brief (004,
@@ -81,19 +70,7 @@ Area = Literal[
     "commercial",
     "fit",
 ]
-AREAS: tuple[Area, ...] = (
-    "followers_engagement",
-    "authenticity",
-    "repeatability",
-    "creative_capacity",
-    "strategy_depth",
-    "measurement",
-    "community_crisis",
-    "paid_social",
-    "learning",
-    "commercial",
-    "fit",
-)
+AREAS: tuple[Area, ...] = get_args(Area)
 
 # A citation of WARNINGS.md: seed number and item, e.g. "004 §3" or "004 closing".
 SOURCE_PATTERN = r"^(00[0-4]) (§([1-9]|10)|closing)$"
