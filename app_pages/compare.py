@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import guarded, reviewed, sidebar
+from app_pages.state import guarded, rater, reviewed, sidebar, store
 from vetting.comparison import (
     comparison_bundle,
     rank,
@@ -14,6 +14,27 @@ from vetting.comparison import (
     weight_sensitivity,
 )
 from vetting.exports import to_csv, to_excel, to_json
+from vetting.panel import level_distribution, rater_deviations
+
+
+def _calibration(rubric_id: str, candidate_ids: list[str]) -> None:
+    """How each rater uses the scale, across the candidates this rater may see."""
+    name = rater()
+    if not name:
+        return
+    levels = store().panel_levels(rubric_id, candidate_ids, viewer=name)
+    if not levels:
+        return
+    with st.expander("Raters: calibration across the shortlist"):
+        st.caption("Levels of raters who submitted, for the candidates you have submitted "
+                   "too. A rater far from the panel's median on many criteria may read the "
+                   "anchors differently: worth a calibration talk, not an overrule.")
+        distribution = pd.DataFrame(level_distribution(levels)).T
+        st.dataframe(distribution.rename(columns=lambda level: f"level {level}"))
+        for deviation in rater_deviations(levels):
+            text = (f"{deviation.rater}: {deviation.mean_difference:+.2f} levels from the panel "
+                    f"median over {deviation.shared_criteria} criteria ({deviation.direction})")
+            (st.warning if deviation.flagged else st.write)(text)
 
 
 def page() -> None:
@@ -80,6 +101,8 @@ def page() -> None:
         st.caption(f"Prices converted into the brief's budget currency with the brief's rates "
                    f"({brief.title}).")
         st.dataframe(bundle["value_for_money"], hide_index=True, width="stretch")
+
+    _calibration(rubric.id, shortlist)
 
     st.subheader("Export")
     cols = st.columns(3)

@@ -98,3 +98,27 @@ def test_raters_score_independently_then_see_the_panel() -> None:
     assert {"Ana", "Ben"} <= set(panel.columns)
     row = panel.iloc[0]
     assert (row["Ana"], row["Ben"], row["spread"]) == (2, 4, 2)
+
+
+def test_compare_page_ranks_tests_weights_and_shows_rater_calibration() -> None:
+    from vetting.store import Store
+
+    app = AppTest.from_file(str(ROOT / "app_pages" / "compare.py"), default_timeout=60)
+    app.session_state["rater"] = "Cara"
+    app.run()
+    assert not app.exception and not [e for e in app.error if "went wrong" in e.value]
+    assert app.title[0].value == "Compare the shortlist"
+    assert any("stays first" in m.value or "holds" in m.value for m in app.markdown)
+    shortlist = app.multiselect(key="shortlist").value
+    assert len(shortlist) == 5
+
+    store = Store.open()
+    criteria = ["followers_engagement", "authenticity", "repeatability"]
+    for rater, level in (("Cara", 2), ("Dev", 4), ("Eli", 4), ("Fay", 4)):
+        for criterion in criteria:
+            store.rate(shortlist[0], "agency", rater, criterion, level, "calibration test")
+        store.submit(shortlist[0], "agency", rater)
+    app.run()
+    [calibration] = [e for e in app.expander if e.label.startswith("Raters: calibration")]
+    warnings = [w.value for w in calibration.warning]
+    assert any(w.startswith("Cara: -2.00 levels") and "harsher" in w for w in warnings)
