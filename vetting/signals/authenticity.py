@@ -21,13 +21,16 @@ import pandas as pd
 
 from vetting.benchmarks import Benchmarks, load_benchmarks
 from vetting.frames import PortfolioFrames
-from vetting.signals import SignalContext, findings_frame
+from vetting.signals import SignalContext
 from vetting.signals.engagement import (
+    Part,
     account_index,
+    assemble_findings,
     group_starts,
     lists,
     post_confidence,
     recent_posts,
+    rows_in,
     subjects,
 )
 
@@ -63,9 +66,11 @@ def sorted_history(history: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, n
 
 
 def _group_median(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Median of ``values`` within each key, broadcast back to every element."""
+    """Median of ``values`` within each key (an account position), back on every element."""
     medians = pd.Series(values).groupby(keys).median()
-    return medians.reindex(keys).to_numpy(dtype=float)
+    by_key = np.full(int(keys.max()) + 1 if len(keys) else 0, np.nan)
+    by_key[medians.index.to_numpy()] = medians.to_numpy(dtype=float)
+    return by_key[keys]
 
 
 def _shifted(values: np.ndarray, keys: np.ndarray, k: int) -> np.ndarray:
@@ -183,11 +188,9 @@ def _day_strings(dates: pd.Series) -> list[str]:
     return np.where(np.isnat(values), "unknown", np.datetime_as_string(values)).tolist()
 
 
-def _viral_spikes(iv: pd.DataFrame, acc: pd.DataFrame, b: Benchmarks) -> pd.DataFrame:
+def _viral_spikes(iv: pd.DataFrame, acc: pd.DataFrame, b: Benchmarks) -> Part:
     """Growth spikes explained by an outsized post: reported, not flagged."""
     spikes = iv[iv["viral_post"].notna()].sort_values("excess").groupby("pos").tail(1)
-    if spikes.empty:
-        return spikes.iloc[0:0]
     sub = acc.iloc[spikes["pos"].to_numpy()].reset_index(drop=True)
     rows = _base(sub, "growth_spike_after_viral_post")
     rows["value"] = spikes["excess"].to_numpy()
@@ -212,7 +215,7 @@ def _viral_spikes(iv: pd.DataFrame, acc: pd.DataFrame, b: Benchmarks) -> pd.Data
 
 
 def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
-                      b: Benchmarks) -> list[pd.DataFrame]:
+                      b: Benchmarks) -> list[Part]:
     t = b.thresholds["history"]
     size = len(acc)
     ceiling = float(b.authenticity["ad_growth_ceiling_per_day"]["value"])
@@ -348,7 +351,7 @@ def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
 # --------------------------------------------------------------------------- posts
 
 
-def _post_findings(acc: pd.DataFrame, posts: pd.DataFrame, b: Benchmarks) -> list[pd.DataFrame]:
+def _post_findings(acc: pd.DataFrame, posts: pd.DataFrame, b: Benchmarks) -> list[Part]:
     t = b.thresholds["posts"]
     genuine = b.derived["instafake_nonautomated"]
     cv_stats = genuine["likes_cv"]
@@ -440,7 +443,7 @@ def _post_findings(acc: pd.DataFrame, posts: pd.DataFrame, b: Benchmarks) -> lis
 
 
 def _growth_engagement_findings(acc: pd.DataFrame, posts: pd.DataFrame,
-                                h: dict[str, np.ndarray], b: Benchmarks) -> pd.DataFrame:
+                                h: dict[str, np.ndarray], b: Benchmarks) -> Part:
     """Followers at each post's date (last history point on or before it) versus engagement,
     compared between the earlier and the later half of the posts."""
     t = b.thresholds["growth_engagement"]
@@ -513,33 +516,40 @@ def _growth_engagement_findings(acc: pd.DataFrame, posts: pd.DataFrame,
 # --------------------------------------------------------------------------- assembly
 
 
-def _base(acc: pd.DataFrame, signal: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "candidate_id": acc["candidate_id"].to_numpy(),
-            "area": AREA,
-            "signal": signal,
-            "subject": acc["subject"].to_numpy(),
-            "sources": SOURCES,
-        }
-    )
+def _base(acc: pd.DataFrame, signal: str) -> Part:
+    return {
+        "candidate_id": acc["candidate_id"].to_numpy(),
+        "area": AREA,
+        "signal": signal,
+        "subject": acc["subject"].to_numpy(),
+        "sources": SOURCES,
+    }
 
 
-def _summary(findings: pd.DataFrame, candidates: pd.Index, b: Benchmarks) -> pd.DataFrame:
+def _count_per_candidate(parts: list[Part], candidates: pd.Index) -> dict[str, np.ndarray]:
+    """Per candidate: checks made, checks that ran (had a value), serious and caution flags."""
+    counts = {name: np.zeros(len(candidates), dtype=np.int64)
+              for name in ("checks", "ran", "serious", "caution")}
+    for part in parts:
+        n = rows_in(part)
+        if not n:
+            continue
+        row_candidate = candidates.get_indexer(part["candidate_id"])
+        core = part["signal"] not in ("round_number_jump", "spike_then_taper")
+        value = np.broadcast_to(np.asarray(part["value"], dtype=float), (n,))
+        severity = np.broadcast_to(np.asarray(part["severity"], dtype=object), (n,))
+        flags = {"checks": np.full(n, core), "ran": core & np.isfinite(value),
+                 "serious": severity == "serious", "caution": severity == "caution"}
+        for name, hit in flags.items():
+            counts[name] += np.bincount(row_candidate[hit], minlength=len(candidates))
+    return counts
+
+
+def _summary(parts: list[Part], candidates: pd.Index, b: Benchmarks) -> Part:
     """One portfolio finding: a level from how many flags the checks that ran raised."""
     levels = b.thresholds["authenticity_levels"]
-    core = ~findings["signal"].isin(["round_number_jump", "spike_then_taper"])
-    frame = pd.DataFrame(
-        {
-            "candidate_id": findings["candidate_id"],
-            "ran": (core & findings["value"].notna()).astype(int),
-            "checks": core.astype(int),
-            "serious": (findings["severity"] == "serious").astype(int),
-            "caution": (findings["severity"] == "caution").astype(int),
-        }
-    )
-    sums = frame.groupby("candidate_id").sum().reindex(candidates, fill_value=0)
-    serious, caution, ran_n, checks = (sums[c].to_numpy() for c in
+    counts = _count_per_candidate(parts, candidates)
+    serious, caution, ran_n, checks = (counts[c] for c in
                                        ("serious", "caution", "ran", "checks"))
     level = np.select(
         [serious >= 2, serious == 1, caution >= 2, caution == 1],
@@ -550,34 +560,32 @@ def _summary(findings: pd.DataFrame, candidates: pd.Index, b: Benchmarks) -> pd.
     level = np.where(ran_n > 0, level, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(checks > 0, ran_n / checks, 0.0)
-    return pd.DataFrame(
-        {
-            "candidate_id": sums.index.to_numpy(),
-            "area": AREA,
-            "signal": "authenticity_checks",
-            "subject": "portfolio",
-            "value": np.where(ran_n > 0, serious + caution, np.nan).astype(float),
-            "unit": "red flags raised",
-            "comparison": "growth, following, likes and comment checks on every account",
-            "benchmark_source": None,
-            "benchmark_year": np.nan,
-            "suggested_level": level,
-            "flag": None,
-            "severity": None,
-            "confidence": coverage,
-            "sources": SOURCES,
-            "detail": [
-                (f"{r} of {c} checks could run; {s} serious and {w} caution flag(s)."
-                 + (" No sign of bought followers or engagement in what was given." if s + w == 0
-                    else ""))
-                if r > 0 else
-                ("No managed accounts in the portfolio, so authenticity cannot be checked."
-                 if c == 0 else
-                 "Not enough data: no account has the history or posts the checks need.")
-                for r, c, s, w in lists(ran_n, checks, serious, caution)
-            ],
-        }
-    )
+    return {
+        "candidate_id": candidates.to_numpy(),
+        "area": AREA,
+        "signal": "authenticity_checks",
+        "subject": "portfolio",
+        "value": np.where(ran_n > 0, serious + caution, np.nan).astype(float),
+        "unit": "red flags raised",
+        "comparison": "growth, following, likes and comment checks on every account",
+        "benchmark_source": None,
+        "benchmark_year": np.nan,
+        "suggested_level": level,
+        "flag": None,
+        "severity": None,
+        "confidence": coverage,
+        "sources": SOURCES,
+        "detail": [
+            (f"{r} of {c} checks could run; {s} serious and {w} caution flag(s)."
+             + (" No sign of bought followers or engagement in what was given." if s + w == 0
+                else ""))
+            if r > 0 else
+            ("No managed accounts in the portfolio, so authenticity cannot be checked."
+             if c == 0 else
+             "Not enough data: no account has the history or posts the checks need.")
+            for r, c, s, w in lists(ran_n, checks, serious, caution)
+        ],
+    }
 
 
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
@@ -598,10 +606,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
         *_post_findings(acc, posts, b),
         _growth_engagement_findings(acc, posts, history, b),
     ]
-    per_account_rows = pd.concat([p for p in parts if len(p)], ignore_index=True) \
-        if any(len(p) for p in parts) else findings_frame([])
     candidates = pd.Index(frames.candidates["candidate_id"]).union(
         pd.Index(acc["candidate_id"].unique())
     )
-    summary = _summary(per_account_rows, candidates, b)
-    return findings_frame(pd.concat([per_account_rows, summary], ignore_index=True))
+    return assemble_findings([*parts, _summary(parts, candidates, b)])

@@ -21,21 +21,36 @@ import numpy as np
 import pandas as pd
 
 from vetting.benchmarks import PER_VIEW, Benchmarks, load_benchmarks
-from vetting.frames import PortfolioFrames
+from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
 
 AREA = "followers_engagement"
 SOURCES = "004 §3; 000 §5; 003 §9"
 GROUP = ["candidate_id", "account"]
+NUMBER_COLUMNS = ("value", "benchmark_year", "suggested_level", "confidence")
+# Text columns where None means "none" (no flag, no benchmark) and may stay None.
+OPTIONAL_TEXT_COLUMNS = ("benchmark_source", "flag", "severity")
 
 
 # --------------------------------------------------------------------------- shared helpers
 
 
 def account_index(accounts: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """Position in ``accounts`` of each row's (candidate_id, account); -1 when unknown."""
+    """Position in ``accounts`` of each row's (candidate_id, account); -1 when unknown.
+
+    Rows come in runs of one account (posts, history), so only the first row of each run
+    is looked up; matching every row's text key was the slow part.
+    """
+    if rows.empty:
+        return np.zeros(0, dtype=np.intp)
+    candidate = rows["candidate_id"]
+    account = rows["account"].to_numpy()
+    new_candidate = candidate.ne(candidate.shift()).to_numpy(dtype=bool, na_value=True)
+    run_starts = np.flatnonzero(new_candidate | np.r_[True, account[1:] != account[:-1]])
     keys = pd.MultiIndex.from_arrays([accounts["candidate_id"], accounts["account"]])
-    return keys.get_indexer(pd.MultiIndex.from_arrays([rows["candidate_id"], rows["account"]]))
+    run_heads = pd.MultiIndex.from_arrays([candidate.iloc[run_starts], account[run_starts]])
+    run_lengths = np.diff(np.r_[run_starts, len(rows)])
+    return np.repeat(keys.get_indexer(run_heads), run_lengths)
 
 
 def lists(*columns: object) -> zip[tuple[object, ...]]:
@@ -59,6 +74,12 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.repeat(starts, np.diff(np.r_[starts, len(sorted_keys)]))
 
 
+def _already_sorted(pos: np.ndarray, then_by: np.ndarray) -> bool:
+    """Whether rows already run by account position, ``then_by`` ascending within each."""
+    same = pos[1:] == pos[:-1]
+    return bool(np.all((pos[1:] > pos[:-1]) | (same & (then_by[1:] >= then_by[:-1]))))
+
+
 def recent_posts(posts: pd.DataFrame, accounts: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The ``limit`` newest posts of each account, sorted by account then date (newest first).
 
@@ -66,8 +87,11 @@ def recent_posts(posts: pd.DataFrame, accounts: pd.DataFrame, limit: int) -> pd.
     """
     pos = account_index(accounts, posts)
     dates = posts["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    order = np.lexsort((-dates, pos))
-    order = order[pos[order] >= 0]
+    if _already_sorted(pos, -dates):  # the usual case: skip the sort
+        order = np.flatnonzero(pos >= 0)
+    else:
+        order = np.lexsort((-dates, pos))
+        order = order[pos[order] >= 0]
     sorted_pos = pos[order]
     rank = np.arange(len(order)) - group_starts(sorted_pos)
     keep = order[rank < limit]
@@ -119,6 +143,74 @@ def post_confidence(n_posts: np.ndarray, full_confidence_posts: float) -> np.nda
 
 def _fmt_int(value: float) -> str:
     return f"{value:,.0f}" if value == value else "unknown"
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+Part = dict[str, object]
+
+
+def rows_in(part: Part) -> int:
+    """Number of findings in a part (columns as arrays, or one value for every row)."""
+    return len(part["candidate_id"])  # type: ignore[arg-type]
+
+
+def _numbers(part: Part, column: str) -> np.ndarray:
+    """A number column of a part as a float array (NaN where the part lacks it)."""
+    value = part.get(column, np.nan)
+    return np.broadcast_to(np.asarray(value, dtype=float), (rows_in(part),))
+
+
+def _optional_text(part: Part, column: str) -> np.ndarray:
+    """A text column whose missing values are None (no flag) or NaN, as an object array."""
+    n = rows_in(part)
+    value = part.get(column, np.nan)
+    if np.ndim(value) == 0:
+        values = np.empty(n, dtype=object)
+        values[:] = value
+        return values
+    values = np.asarray(value, dtype=object)
+    # As when each part was its own table: pandas typed a column holding any text as str,
+    # whose missing value is NaN, while a column of only None kept None.
+    missing = pd.isna(values)
+    if not missing.all():
+        values = np.where(missing, np.nan, values)
+    return values
+
+
+def _text(part: Part, column: str) -> pd.Series:
+    """A text column of a part as pandas' str type; one value for all rows is cheap to make."""
+    value = part.get(column, np.nan)
+    if np.ndim(value) == 0:
+        return pd.Series(value, index=pd.RangeIndex(rows_in(part)), dtype="str")
+    if isinstance(value, pd.Series):
+        return value.astype("str").reset_index(drop=True)
+    return pd.Series(np.asarray(value, dtype=object), dtype="str")
+
+
+def assemble_findings(parts: list[Part]) -> pd.DataFrame:
+    """One findings table from parts given as plain columns.
+
+    Building the table once from arrays is much faster than filling one table per part
+    column by column and concatenating them: each text column is converted to pandas' str
+    type once per part, and columns with one value for all rows cost almost nothing.
+    """
+    parts = [part for part in parts if rows_in(part)]
+    if not parts:
+        return findings_frame([])
+    data: dict[str, object] = {}
+    for column in FINDING_COLUMNS:
+        if not any(column in part for part in parts):
+            continue
+        if column in NUMBER_COLUMNS:
+            data[column] = np.concatenate([_numbers(part, column) for part in parts])
+        elif column in OPTIONAL_TEXT_COLUMNS:
+            values = np.concatenate([_optional_text(part, column) for part in parts])
+            data[column] = pd.Series(values, dtype=object)
+        else:
+            data[column] = pd.concat([_text(part, column) for part in parts], ignore_index=True)
+    return findings_frame(pd.DataFrame(data))
 
 
 # --------------------------------------------------------------------------- levels
@@ -230,30 +322,26 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     b = load_benchmarks()
     t = b.thresholds["engagement"]
     acc = account_engagement(frames, b)
-    parts = [
+    return assemble_findings([
         _rate_findings(acc, b),
         _view_rate_findings(acc, b),
         _concentration_findings(acc, t),
         _engaged_audience_findings(acc, t),
         _portfolio_findings(acc, frames, context, t),
-    ]
-    return findings_frame(pd.concat([p for p in parts if len(p)], ignore_index=True)
-                          if any(len(p) for p in parts) else [])
+    ])
 
 
-def _base(acc: pd.DataFrame, signal: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "candidate_id": acc["candidate_id"].to_numpy(),
-            "area": AREA,
-            "signal": signal,
-            "subject": acc["subject"].to_numpy(),
-            "sources": SOURCES,
-        }
-    )
+def _base(acc: pd.DataFrame, signal: str) -> Part:
+    return {
+        "candidate_id": acc["candidate_id"].to_numpy(),
+        "area": AREA,
+        "signal": signal,
+        "subject": acc["subject"].to_numpy(),
+        "sources": SOURCES,
+    }
 
 
-def _rate_findings(acc: pd.DataFrame, b: Benchmarks) -> pd.DataFrame:
+def _rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
     t = b.thresholds["engagement"]
     formula = b.formulas["per_follower_per_post"]["text"]
     rows = _base(acc, "engagement_rate_median")
@@ -264,10 +352,8 @@ def _rate_findings(acc: pd.DataFrame, b: Benchmarks) -> pd.DataFrame:
     low_flag = enough & has_range & (rate < low_line)
     rows["value"] = np.where(enough, rate * 100, np.nan)
     rows["unit"] = "% of followers per post"
-    rows["comparison"] = np.where(
-        has_range, acc["comparison"].fillna(""),
-        [f"no published {p} tier figure in benchmarks.yaml" for p in acc["platform"]],
-    )
+    no_figure = "no published " + acc["platform"] + " tier figure in benchmarks.yaml"
+    rows["comparison"] = acc["comparison"].fillna("").where(has_range, no_figure)
     rows["benchmark_source"] = acc["reference_source"].where(has_range, None).to_numpy()
     rows["benchmark_year"] = acc["reference_year"].to_numpy(dtype=float)
     rows["suggested_level"] = acc["level"].to_numpy()
@@ -307,12 +393,10 @@ def _rate_detail(enough: bool, n_posts: float, followers: float, median: float, 
     return text + f" Lowest published {tier}-tier figure: {reference:.2%} ({source})."
 
 
-def _view_rate_findings(acc: pd.DataFrame, b: Benchmarks) -> pd.DataFrame:
+def _view_rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
     t = b.thresholds["engagement"]
     on_view_platform = acc["platform"].isin(b.formulas[PER_VIEW]["platforms"]).to_numpy()
     subset = acc[on_view_platform].reset_index(drop=True)
-    if subset.empty:
-        return subset.iloc[0:0]
     formula = b.formulas[PER_VIEW]["text"]
     definer = b.source_name(b.formulas[PER_VIEW]["source"])
     rows = _base(subset, "engagement_rate_per_view_median")
@@ -342,7 +426,7 @@ def _view_rate_findings(acc: pd.DataFrame, b: Benchmarks) -> pd.DataFrame:
     return rows
 
 
-def _concentration_findings(acc: pd.DataFrame, t: dict[str, float]) -> pd.DataFrame:
+def _concentration_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
     rows = _base(acc, "engagement_top_post_share")
     n = acc["n_posts"].to_numpy()
     total = acc["engagement_total"].to_numpy()
@@ -377,7 +461,7 @@ def _concentration_findings(acc: pd.DataFrame, t: dict[str, float]) -> pd.DataFr
     return rows
 
 
-def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float]) -> pd.DataFrame:
+def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
     rows = _base(acc, "engaged_audience")
     enough = (acc["n_posts"] >= t["min_posts"]).to_numpy()
     engaged = acc["engaged_median"].to_numpy()
@@ -406,7 +490,7 @@ def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float]) -> pd.Dat
 
 
 def _portfolio_findings(acc: pd.DataFrame, frames: PortfolioFrames, context: SignalContext,
-                        t: dict[str, float]) -> pd.DataFrame:
+                        t: dict[str, float]) -> Part:
     candidates = pd.Index(frames.candidates["candidate_id"]).union(
         pd.Index(acc["candidate_id"].unique())
     )
@@ -438,25 +522,23 @@ def _portfolio_findings(acc: pd.DataFrame, frames: PortfolioFrames, context: Sig
         portfolio_level = np.where(sums["w"] > 0, sums["wl"] / sums["w"], np.nan)
         portfolio_conf = np.where(sums["w"] > 0, sums["wc"] / sums["w"], 0.0)
         engaged_share = np.where(sums["followers"] > 0, sums["engaged"] / sums["followers"], np.nan)
-    rows = pd.DataFrame(
-        {
-            "candidate_id": sums.index.to_numpy(),
-            "area": AREA,
-            "signal": "engagement_portfolio",
-            "subject": "portfolio",
-            "value": engaged_share * 100,
-            "unit": "% of followers engaging per post (all accounts)",
-            "comparison": "accounts' engagement against their tier ranges, weighted by "
-                          "log(followers) and recency",
-            "benchmark_source": "benchmarks.yaml (tier ranges)",
-            "benchmark_year": np.nan,
-            "suggested_level": portfolio_level,
-            "flag": None,
-            "severity": None,
-            "confidence": portfolio_conf,
-            "sources": SOURCES,
-        }
-    )
+    rows: Part = {
+        "candidate_id": sums.index.to_numpy(),
+        "area": AREA,
+        "signal": "engagement_portfolio",
+        "subject": "portfolio",
+        "value": engaged_share * 100,
+        "unit": "% of followers engaging per post (all accounts)",
+        "comparison": "accounts' engagement against their tier ranges, weighted by "
+                      "log(followers) and recency",
+        "benchmark_source": "benchmarks.yaml (tier ranges)",
+        "benchmark_year": np.nan,
+        "suggested_level": portfolio_level,
+        "flag": None,
+        "severity": None,
+        "confidence": portfolio_conf,
+        "sources": SOURCES,
+    }
     rows["detail"] = [
         (f"{lv:.1f} of 5 across {k} of {a} accounts judged against their tier: about "
          f"{e:,.0f} engaged per post out of {f:,.0f} followers ({s:.1%})"
