@@ -164,16 +164,17 @@ def synthetic_frames(
         }
     )
 
-    # Answers: 8–12 of the questions, texts from the pool.
-    pool = np.array(list(answers) or ["No answer given."], dtype=object)
+    # Answers: 8–12 of the questions. Each text is a pool answer cut at a random length
+    # (60–100%), so that no two candidates share a text and no analysis can be reused.
+    pool = list(answers) or ["No answer given."]
     n_answers = rng.integers(8, len(QUESTION_IDS) + 1, n)
     answer_cid = _repeat_ids(ids, n_answers)
     answer_q = np.concatenate([np.array(QUESTION_IDS[:k]) for k in n_answers])
+    picks = rng.integers(0, len(pool), len(answer_cid))
+    cuts = rng.uniform(0.6, 1.0, len(answer_cid))
+    texts = [pool[p][: max(1, int(len(pool[p]) * c))] for p, c in zip(picks, cuts, strict=True)]
     answers_frame = pd.DataFrame(
-        {
-            "candidate_id": answer_cid, "question_id": answer_q,
-            "text": rng.choice(pool, len(answer_cid)),
-        }
+        {"candidate_id": answer_cid, "question_id": answer_q, "text": texts}
     )
     certification_cid = _repeat_ids(ids, candidates["n_certifications"].to_numpy())
     completed = end - pd.to_timedelta(rng.integers(30, 1500, len(certification_cid)), unit="D")
