@@ -16,7 +16,14 @@ import pandas as pd
 from vetting.frames import PortfolioFrames
 from vetting.models import ROLES
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import flag_columns, fmt, level_from_table, settings
+from vetting.signals._thresholds import (
+    candidate_positions,
+    count_per_candidate,
+    flag_columns,
+    fmt,
+    level_from_table,
+    settings,
+)
 
 AREA = "creative_capacity"
 _CID = "candidate_id"
@@ -32,50 +39,76 @@ _TEAM_COLUMNS = (
 
 
 def _joined(flags: pd.DataFrame) -> pd.Series:
-    """Column names whose cell is True, comma-joined per row, without a per-row loop."""
-    text = pd.Series("", index=flags.index)
-    for column in flags.columns:
-        text = text + np.where(flags[column].to_numpy(dtype=bool), f"{column}, ", "")
-    return text.str.removesuffix(", ").replace("", "none").str.replace("_", " ")
+    """Column names whose cell is True, comma-joined per row, without a per-row loop.
+
+    Rows are encoded as bit masks, so each distinct combination is spelled out once.
+    """
+    matrix = flags.to_numpy(dtype=bool).astype(np.int64)
+    masks = matrix @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))
+    distinct, codes = np.unique(masks, return_inverse=True)
+    names = [str(column).replace("_", " ") for column in flags.columns]
+    texts = [
+        ", ".join(name for bit, name in enumerate(names) if mask >> bit & 1) or "none"
+        for mask in distinct.tolist()
+    ]
+    joined = np.array(texts, dtype=object)[codes.reshape(-1)] if len(texts) else masks
+    return pd.Series(joined, index=flags.index, dtype=object).astype(str)
+
+
+def _ordered_by_id(frames: PortfolioFrames, positions: np.ndarray) -> np.ndarray:
+    """Candidate positions sorted by candidate_id, as a groupby on the ids would list them."""
+    ids = frames.candidates["candidate_id"].to_numpy(dtype=object)[positions]
+    return positions[np.argsort(ids, kind="stable")]
 
 
 def _team_table(frames: PortfolioFrames) -> pd.DataFrame:
     """One row per candidate with a team: role coverage, in-house people, creative people."""
     config = settings()["creative"]
     creative_roles = list(config["creative_roles"]["value"])
-    team = frames.team.merge(frames.candidates[[_CID, "kind"]], on=_CID, how="left")
-    if team.empty:
+    team = frames.team
+    positions = candidate_positions(team, frames.candidates)
+    listed = np.flatnonzero(count_per_candidate(positions, len(frames.candidates)) > 0)
+    if team.empty or not len(listed):
         return pd.DataFrame(columns=[_CID, *_TEAM_COLUMNS])
-    team["in_house"] = team["employment"] == "in_house"
-    team["creative"] = team["role"].isin(creative_roles)
-    headcount = team["headcount"].astype(float)
-    team["in_house_headcount"] = headcount.where(team["in_house"], 0.0)
-    team["contracted_headcount"] = headcount.where(~team["in_house"], 0.0)
+    listed = _ordered_by_id(frames, listed)
+    n_candidates, n_roles = len(frames.candidates), len(ROLES)
+    role_codes = pd.Index(list(ROLES)).get_indexer(team["role"])
+    in_house_rows = (team["employment"] == "in_house").to_numpy(dtype=bool)
+    headcount = np.nan_to_num(team["headcount"].to_numpy(dtype=float, na_value=np.nan))
+    in_house_headcount = np.where(in_house_rows, headcount, 0.0)
+    contracted_headcount = np.where(in_house_rows, 0.0, headcount)
 
-    by_role = team.pivot_table(
-        index=_CID, columns="role", values=["in_house_headcount", "contracted_headcount"],
-        aggfunc="sum", fill_value=0.0,
-    )
-    in_house = (by_role["in_house_headcount"] > 0).reindex(columns=list(ROLES), fill_value=False)
-    contracted = (by_role["contracted_headcount"] > 0).reindex(
-        columns=list(ROLES), fill_value=False
-    )
-    kind = frames.candidates.set_index(_CID)["kind"].reindex(in_house.index)
+    def per_role(weights: np.ndarray) -> pd.DataFrame:
+        """Headcount per candidate (rows, in id order) and role (columns in ROLES order)."""
+        keys = np.where((positions >= 0) & (role_codes >= 0), positions * n_roles + role_codes, -1)
+        sums = count_per_candidate(keys, n_candidates * n_roles, weights)
+        return pd.DataFrame(
+            sums.reshape(n_candidates, n_roles)[listed],
+            index=pd.Index(frames.candidates[_CID].to_numpy()[listed], name=_CID),
+            columns=list(ROLES),
+        )
+
+    in_house = per_role(in_house_headcount) > 0
+    contracted = per_role(contracted_headcount) > 0
+    kind = pd.Series(frames.candidates["kind"].to_numpy()[listed], index=in_house.index)
     weights = config["contracted_weight"]
     contracted_weight = kind.map({"agency": weights["agency"], "freelancer": weights["freelancer"]})
     role_weight = in_house.astype(float).where(
         in_house, contracted.astype(float).mul(contracted_weight.fillna(weights["agency"]), axis=0)
     )
 
-    creative = team[team["creative"]].groupby(_CID)[["in_house_headcount", "contracted_headcount"]]
-    creative_heads = creative.sum().reindex(in_house.index, fill_value=0.0)
+    creative_rows = team["role"].isin(creative_roles).to_numpy()
+    creative_in_house = count_per_candidate(
+        np.where(creative_rows, positions, -1), n_candidates, in_house_headcount
+    )[listed]
+    creative_contracted = count_per_candidate(
+        np.where(creative_rows, positions, -1), n_candidates, contracted_headcount
+    )[listed]
     is_freelancer = (kind == "freelancer").to_numpy()
     in_house_creative = np.where(
-        is_freelancer,
-        np.minimum(creative_heads["in_house_headcount"], 1.0),
-        creative_heads["in_house_headcount"],
+        is_freelancer, np.minimum(creative_in_house, 1.0), creative_in_house
     )
-    all_in_house = team.groupby(_CID)["in_house_headcount"].sum().reindex(in_house.index)
+    all_in_house = count_per_candidate(positions, n_candidates, in_house_headcount)[listed]
     table = pd.DataFrame(
         {
             "kind": kind,
@@ -86,7 +119,7 @@ def _team_table(frames: PortfolioFrames) -> pd.DataFrame:
             ),
             "in_house_only_roles": (in_house & ~contracted).sum(axis=1),
             "in_house_people": np.where(is_freelancer, 1.0, all_in_house),
-            "creative_people": in_house_creative + creative_heads["contracted_headcount"],
+            "creative_people": in_house_creative + creative_contracted,
             "in_house_list": _joined(in_house[creative_roles]),
             "contracted_list": _joined(contracted[creative_roles] & ~in_house[creative_roles]),
             "solo_roles_list": _joined(in_house & ~contracted),
@@ -220,17 +253,75 @@ def _output_findings(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFra
     )
 
 
+def _account_rows_of_posts(frames: PortfolioFrames) -> np.ndarray:
+    """Row position in ``frames.accounts`` of each post's account, -1 when there is none."""
+    n_candidates = max(len(frames.candidates), 1)
+    account_candidates = candidate_positions(frames.accounts, frames.candidates).astype(np.int64)
+    post_candidates = candidate_positions(frames.posts, frames.candidates).astype(np.int64)
+    account_keys = (
+        account_candidates + frames.accounts["account"].to_numpy(dtype=np.int64) * n_candidates
+    )
+    # Accounts of unknown candidates get distinct negative keys that no post can match.
+    account_keys = np.where(
+        account_candidates >= 0, account_keys, -1 - np.arange(len(account_keys))
+    )
+    post_keys = post_candidates + frames.posts["account"].to_numpy(dtype=np.int64) * n_candidates
+    rows = pd.Index(account_keys).get_indexer(post_keys)
+    return np.where(post_candidates >= 0, rows, -1)
+
+
+def _format_counts(frames: PortfolioFrames) -> pd.DataFrame:
+    """Recent posts per (candidate_id, platform) row and format column, sorted like a groupby.
+
+    Counted with numpy on integer codes: candidates by the sort rank of their id,
+    platforms and formats by their sorted names.
+    """
+    accounts, posts = frames.accounts, frames.posts
+    platform_names = np.array(sorted(accounts["platform"].dropna().unique().tolist()), dtype=object)
+    format_codes, format_names = pd.factorize(posts["format"])
+    format_order = np.argsort(np.asarray(format_names, dtype=object), kind="stable")
+    format_names = np.asarray(format_names, dtype=object)[format_order]
+    format_rank = np.empty(len(format_order), dtype=np.int64)
+    format_rank[format_order] = np.arange(len(format_order))
+    account_platform = pd.Index(platform_names).get_indexer(accounts["platform"])
+
+    account_rows = _account_rows_of_posts(frames)
+    id_order = np.argsort(frames.candidates[_CID].to_numpy(dtype=object), kind="stable")
+    id_rank = np.empty(len(id_order), dtype=np.int64)
+    id_rank[id_order] = np.arange(len(id_order))
+    post_candidates = candidate_positions(posts, frames.candidates)
+    post_platform = np.where(account_rows >= 0, account_platform[account_rows], -1)
+    usable = (format_codes >= 0) & (post_platform >= 0) & (post_candidates >= 0)
+    n_platforms, n_formats = len(platform_names), len(format_names)
+    if not usable.any():
+        return pd.DataFrame()
+    keys = (
+        id_rank[post_candidates[usable]] * n_platforms + post_platform[usable]
+    ) * n_formats + format_rank[format_codes[usable]]
+    cube = np.bincount(keys, minlength=len(id_order) * n_platforms * n_formats).reshape(
+        len(id_order), n_platforms, n_formats
+    )
+    seen_formats = cube.sum(axis=(0, 1)) > 0
+    cube = cube[:, :, seen_formats]
+    pair_rank, pair_platform = np.nonzero(cube.sum(axis=2) > 0)
+    index = pd.MultiIndex.from_arrays(
+        [
+            frames.candidates[_CID].iloc[id_order[pair_rank]].to_numpy(),
+            pd.array(platform_names[pair_platform], dtype=frames.accounts["platform"].dtype),
+        ],
+        names=[_CID, "platform"],
+    )
+    columns = pd.Index(format_names[seen_formats], dtype=posts["format"].dtype, name="format")
+    return pd.DataFrame(cube[pair_rank, pair_platform], index=index, columns=columns)
+
+
 def _format_findings(frames: PortfolioFrames) -> pd.DataFrame:
     """Informative formats used, plus the per-platform adaptation check (003 §6)."""
     config = settings()["creative"]["channel_adaptation"]
     half_at = settings()["creative"]["posts_confidence_half_at"]["value"]
-    posts = frames.posts[[_CID, "account", "format"]].merge(
-        frames.accounts[[_CID, "account", "platform"]], on=[_CID, "account"], how="left"
-    )
-    posts = posts[posts["format"].notna() & posts["platform"].notna()]
-    if posts.empty:
+    counts = _format_counts(frames)
+    if counts.empty:
         return pd.DataFrame()
-    counts = posts.groupby([_CID, "platform", "format"]).size().unstack("format", fill_value=0)
     per_platform = counts.sum(axis=1)
     by_candidate = counts.groupby(level=_CID).sum()
     n_posts = by_candidate.sum(axis=1)

@@ -9,6 +9,7 @@ Thresholds: ``vetting/data/signal_thresholds.yaml``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,7 +18,14 @@ import pandas as pd
 from vetting.frames import PortfolioFrames
 from vetting.models import Brief
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import flag_columns, level_from_table, settings
+from vetting.signals._thresholds import (
+    candidate_positions,
+    count_per_candidate,
+    flag_columns,
+    level_from_table,
+    platform_presence,
+    settings,
+)
 
 AREA = "fit"
 _CID = "candidate_id"
@@ -26,42 +34,29 @@ _CID = "candidate_id"
 
 
 
-def _members(ids: pd.Series, pool: pd.Series | pd.Index) -> np.ndarray:
-    """Whether each id occurs in ``pool`` (hash lookup; ``isin`` on Arrow strings is slow)."""
-    return pd.Index(pd.unique(pool)).get_indexer(ids) >= 0
-
-
 def _coverage(
-    candidate_ids: pd.Series, evidence: pd.DataFrame, wanted: Sequence[str]
+    candidate_ids: pd.Series, present: np.ndarray, wanted: Sequence[str]
 ) -> pd.DataFrame:
-    """Per candidate: how many of ``wanted`` appear in ``evidence`` (candidate_id, item).
+    """Per candidate: how many of ``wanted`` are present (a candidates × wanted matrix).
 
-    Returns columns covered, share, have (comma list) and missing (comma list).
+    Returns columns covered, share, have (comma list) and missing (comma list); each
+    distinct combination of items is spelled out once.
     """
-    wanted = list(dict.fromkeys(wanted))
-    hits = evidence[evidence["item"].isin(wanted)].drop_duplicates()
-    present = (
-        hits.assign(present=True)
-        .set_index([_CID, "item"])["present"]
-        .unstack("item", fill_value=False)
-        .reindex(index=candidate_ids, columns=wanted, fill_value=False)
-        .astype(bool)
-    )
-    have = pd.Series("", index=present.index)
-    missing = pd.Series("", index=present.index)
-    for item in wanted:
-        flags = present[item].to_numpy()
-        have = have + np.where(flags, f"{item}, ", "")
-        missing = missing + np.where(flags, "", f"{item}, ")
+    names = [item.replace("_", " ") for item in wanted]
+    bits = np.int64(1) << np.arange(len(names), dtype=np.int64)
+    masks = present.astype(np.int64) @ bits
+    distinct, codes = np.unique(masks, return_inverse=True)
+    have = [", ".join(n for b, n in enumerate(names) if m >> b & 1) or "none" for m in distinct]
+    missing = [", ".join(n for b, n in enumerate(names) if not m >> b & 1) for m in distinct]
+    codes = codes.reshape(-1)
     covered = present.sum(axis=1)
     return pd.DataFrame(
         {
             _CID: candidate_ids.to_numpy(),
-            "covered": covered.to_numpy(),
-            "share": (covered / len(wanted)).to_numpy(),
-            "have": have.str.removesuffix(", ").replace("", "none").str.replace("_", " ")
-            .to_numpy(),
-            "missing": missing.str.removesuffix(", ").str.replace("_", " ").to_numpy(),
+            "covered": covered,
+            "share": covered / len(wanted),
+            "have": pd.array(np.array(have, dtype=object)[codes], dtype="str"),
+            "missing": pd.array(np.array(missing, dtype=object)[codes], dtype="str"),
         }
     )
 
@@ -115,18 +110,20 @@ def _gap_findings(
 
 
 def _platform_findings(frames: PortfolioFrames, brief: Brief) -> pd.DataFrame:
-    cases = frames.cases
-    from_cases = (
-        cases[[_CID]]
-        .assign(item=cases["platforms"].fillna("").astype(str).str.split(";"))
-        .explode("item")
-    )
-    evidence = pd.concat(
-        [from_cases, frames.accounts[[_CID, "platform"]].rename(columns={"platform": "item"})],
-        ignore_index=True,
-    )
-    table = _coverage(frames.candidates[_CID], evidence, brief.platforms)
-    has_evidence = _members(frames.candidates[_CID], evidence[_CID])
+    wanted = list(dict.fromkeys(brief.platforms))
+    names, presence = platform_presence(frames)
+    present = np.zeros((len(frames.candidates), len(wanted)), dtype=bool)
+    for column, platform in enumerate(wanted):
+        if platform in names:
+            present[:, column] = presence[:, names.index(platform)]
+    table = _coverage(frames.candidates[_CID], present, wanted)
+    n_candidates = len(frames.candidates)
+    has_evidence = (
+        count_per_candidate(candidate_positions(frames.cases, frames.candidates), n_candidates)
+        + count_per_candidate(
+            candidate_positions(frames.accounts, frames.candidates), n_candidates
+        )
+    ) > 0
     table["share"] = table["share"].where(has_evidence)
     table["missing_note"] = (
         "No managed accounts or case studies: experience on the brief's platforms cannot be"
@@ -145,11 +142,16 @@ def _platform_findings(frames: PortfolioFrames, brief: Brief) -> pd.DataFrame:
 
 def _language_findings(frames: PortfolioFrames, brief: Brief) -> pd.DataFrame:
     candidates = frames.candidates
-    spoken = candidates["languages"].fillna("").astype(str).str.strip().str.casefold()
-    evidence = candidates[[_CID]].assign(item=spoken.str.split(";")).explode("item")
-    table = _coverage(candidates[_CID], evidence, [code.casefold() for code in brief.languages])
-    listed = (spoken != "").to_numpy()
-    table["share"] = table["share"].where(listed)
+    wanted = list(dict.fromkeys(code.casefold() for code in brief.languages))
+    codes, distinct = pd.factorize(candidates["languages"].fillna("").astype(str))
+    spoken = [set(text.strip().casefold().split(";")) for text in distinct.tolist()]
+    present = np.zeros((len(candidates), len(wanted)), dtype=bool)
+    for column, language in enumerate(wanted):
+        speaks = np.array([language in languages for languages in spoken], dtype=bool)
+        present[:, column] = speaks[codes] if len(speaks) else False
+    table = _coverage(candidates[_CID], present, wanted)
+    listed = np.array([text.strip() != "" for text in distinct.tolist()], dtype=bool)
+    table["share"] = table["share"].where(listed[codes] if len(listed) else False)
     table["missing_note"] = (
         "No working languages listed: ask which of the brief's languages the candidate writes"
         " and moderates in."
@@ -166,9 +168,17 @@ def _language_findings(frames: PortfolioFrames, brief: Brief) -> pd.DataFrame:
 
 
 def _scope_findings(frames: PortfolioFrames, brief: Brief) -> pd.DataFrame:
-    team = frames.team.rename(columns={"role": "item"})[[_CID, "item"]]
-    table = _coverage(frames.candidates[_CID], team, brief.scope)
-    has_team = _members(frames.candidates[_CID], team[_CID])
+    wanted = list(dict.fromkeys(brief.scope))
+    n_candidates = len(frames.candidates)
+    positions = candidate_positions(frames.team, frames.candidates)
+    role_codes = pd.Index(wanted).get_indexer(frames.team["role"])
+    present = np.zeros((n_candidates, len(wanted)), dtype=bool)
+    for column in range(len(wanted)):
+        present[:, column] = (
+            count_per_candidate(positions[role_codes == column], n_candidates) > 0
+        )
+    table = _coverage(frames.candidates[_CID], present, wanted)
+    has_team = count_per_candidate(positions, n_candidates) > 0
     table["share"] = table["share"].where(has_team)
     table["missing_note"] = (
         "No team roles listed: ask who covers each role the brief needs (002 §5)."
@@ -193,19 +203,20 @@ def _industry_findings(frames: PortfolioFrames, brief: Brief) -> pd.DataFrame:
         for word in pd.Series([brief.industry]).str.casefold().str.findall(r"\w+").iloc[0]
         if len(word) >= 3 and word not in stopwords
     }
-    cases = frames.cases[[_CID, "case", "industry"]]
-    words = (
-        cases.assign(word=cases["industry"].fillna("").astype(str).str.casefold().str.findall(
-            r"\w+"
-        ))
-        .explode("word")
+    codes, industries = pd.factorize(frames.cases["industry"].fillna("").astype(str))
+    in_industry = np.array(
+        [not wanted.isdisjoint(re.findall(r"\w+", text.casefold())) for text in industries],
+        dtype=bool,
     )
-    matching = words[words["word"].isin(wanted)].drop_duplicates([_CID, "case"])
-    n_match = matching.groupby(_CID).size()
-    n_cases = cases.groupby(_CID).size()
+    matching = in_industry[codes] if len(in_industry) else codes >= 0
+    positions = candidate_positions(frames.cases, frames.candidates)
+    n_candidates = len(frames.candidates)
     candidates = frames.candidates[[_CID]]
-    count = candidates[_CID].map(n_match).fillna(0).astype(float)
-    has_cases = pd.Series(_members(candidates[_CID], n_cases.index), index=candidates.index)
+    count = pd.Series(
+        count_per_candidate(positions[matching], n_candidates).astype(float),
+        index=candidates.index,
+    )
+    has_cases = pd.Series(count_per_candidate(positions, n_candidates) > 0, index=candidates.index)
     count = count.where(has_cases)
     return pd.DataFrame(
         {

@@ -18,7 +18,13 @@ import pandas as pd
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import flag_columns, level_from_table, settings
+from vetting.signals._thresholds import (
+    candidate_positions,
+    count_per_candidate,
+    flag_columns,
+    level_from_table,
+    settings,
+)
 
 AREA = "paid_social"
 _CID = "candidate_id"
@@ -63,15 +69,14 @@ def _per_candidate(frames: PortfolioFrames) -> pd.DataFrame:
         n_paid_cases=("paid", "sum"),
         n_paid_with_return=("paid_with_return", "sum"),
     )
-    posts = frames.posts.assign(paid=frames.posts["paid"].fillna(False).astype(bool))
-    by_post = posts.groupby(_CID).agg(n_posts=("paid", "size"), n_paid_posts=("paid", "sum"))
     buyers = frames.team.loc[frames.team["role"] == "paid_ads_buyer", _CID].unique()
-    table = (
-        frames.candidates[[_CID]]
-        .join(by_case, on=_CID)
-        .join(by_post, on=_CID)
-        .fillna(0)
-    )
+    table = frames.candidates[[_CID]].join(by_case, on=_CID)
+    # Posts are many: count them per candidate position rather than by grouping the ids.
+    positions = candidate_positions(frames.posts, frames.candidates)
+    paid_posts = frames.posts["paid"].fillna(False).astype(bool).to_numpy(dtype=float)
+    table["n_posts"] = count_per_candidate(positions, len(table))
+    table["n_paid_posts"] = count_per_candidate(positions, len(table), paid_posts)
+    table = table.fillna(0)
     table["has_buyer"] = pd.Index(buyers).get_indexer(table[_CID]) >= 0
     table["has_team"] = pd.Index(frames.team[_CID].unique()).get_indexer(table[_CID]) >= 0
     return table

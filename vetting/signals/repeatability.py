@@ -15,7 +15,17 @@ import pandas as pd
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import flag_columns, fmt, level_from_table, settings
+from vetting.signals._thresholds import (
+    candidate_positions,
+    count_per_candidate,
+    distinct_per_candidate,
+    flag_columns,
+    fmt,
+    level_from_table,
+    platform_presence,
+    settings,
+    text_codes,
+)
 
 AREA = "repeatability"
 _CID = "candidate_id"
@@ -23,6 +33,19 @@ _CID = "candidate_id"
 
 
 
+
+
+def _case_rows_of_kpis(frames: PortfolioFrames) -> np.ndarray:
+    """Row position in ``frames.cases`` of each KPI's case study, -1 when there is none."""
+    n_candidates = max(len(frames.candidates), 1)
+    case_candidates = candidate_positions(frames.cases, frames.candidates).astype(np.int64)
+    kpi_candidates = candidate_positions(frames.kpis, frames.candidates).astype(np.int64)
+    case_keys = case_candidates + frames.cases["case"].to_numpy(dtype=np.int64) * n_candidates
+    # Cases of unknown candidates get distinct negative keys that no KPI can match.
+    case_keys = np.where(case_candidates >= 0, case_keys, -1 - np.arange(len(case_keys)))
+    kpi_keys = kpi_candidates + frames.kpis["case"].to_numpy(dtype=np.int64) * n_candidates
+    rows = pd.Index(case_keys).get_indexer(kpi_keys)
+    return np.where(kpi_candidates >= 0, rows, -1)
 
 
 def _case_table(frames: PortfolioFrames, min_days: float) -> pd.DataFrame:
@@ -34,80 +57,66 @@ def _case_table(frames: PortfolioFrames, min_days: float) -> pd.DataFrame:
     baseline = kpis["baseline"].astype(float)
     usable = paired & (baseline != 0)
     uplift = ((kpis["result"].astype(float) - baseline) / baseline.abs()).where(usable)
-    per_case = (
-        pd.DataFrame(
-            {
-                _CID: kpis[_CID],
-                "case": kpis["case"],
-                "n_kpis": 1,
-                "n_result": has_result.astype(int),
-                "n_paired": paired.astype(int),
-                "n_paired_defined": (paired & definition).astype(int),
-                "n_result_no_baseline": (has_result & ~paired).astype(int),
-                "uplift": uplift,
-            }
-        )
-        .groupby([_CID, "case"], as_index=False)
-        .agg(
-            n_kpis=("n_kpis", "sum"),
-            n_result=("n_result", "sum"),
-            n_paired=("n_paired", "sum"),
-            n_paired_defined=("n_paired_defined", "sum"),
-            n_result_no_baseline=("n_result_no_baseline", "sum"),
-            uplift=("uplift", "median"),
-        )
-    )
-    cases = frames.cases[
-        [_CID, "case", "client", "industry", "period_days", "reference_contactable"]
-    ].merge(per_case, on=[_CID, "case"], how="left")
-    counts = ["n_kpis", "n_result", "n_paired", "n_paired_defined", "n_result_no_baseline"]
-    cases[counts] = cases[counts].fillna(0)
-    cases["client_key"] = cases["client"].astype(str).str.strip().str.casefold()
-    cases["industry_key"] = cases["industry"].astype(str).str.strip().str.casefold()
+    case_rows = _case_rows_of_kpis(frames)
+    n_cases = len(frames.cases)
+
+    def per_case(flags: pd.Series | None) -> np.ndarray:
+        weights = None if flags is None else flags.to_numpy(dtype=float)
+        return count_per_candidate(case_rows, n_cases, weights)
+
+    cases = frames.cases[[_CID, "case", "client", "industry", "period_days"]].copy()
+    cases["n_kpis"] = per_case(None).astype(float)
+    cases["n_result"] = per_case(has_result)
+    cases["n_paired"] = per_case(paired)
+    cases["n_paired_defined"] = per_case(paired & definition)
+    cases["n_result_no_baseline"] = per_case(has_result & ~paired)
+    known = case_rows >= 0
+    median_uplift = uplift[known].groupby(case_rows[known]).median()
+    cases["uplift"] = median_uplift.reindex(np.arange(n_cases)).to_numpy()
     cases["long_enough"] = cases["period_days"].astype(float) >= min_days
     cases["evidenced"] = (cases["n_paired"] > 0) & cases["long_enough"]
-    cases["contactable"] = cases["reference_contactable"].fillna(False).astype(bool)
+    cases["contactable"] = frames.cases["reference_contactable"].fillna(False).astype(bool)
     return cases
 
 
-def _platform_counts(frames: PortfolioFrames) -> pd.Series:
-    """Distinct platforms per candidate across case studies and managed accounts."""
-    from_cases = (
-        frames.cases[[_CID, "platforms"]]
-        .assign(platform=frames.cases["platforms"].fillna("").astype(str).str.split(";"))
-        .explode("platform")[[_CID, "platform"]]
-    )
-    both = pd.concat([from_cases, frames.accounts[[_CID, "platform"]]], ignore_index=True)
-    both = both[both["platform"].fillna("").astype(str) != ""]
-    return both.groupby(_CID)["platform"].nunique()
+def _casefolded(texts: pd.Series) -> pd.Series:
+    return texts.astype(str).str.strip().str.casefold()
 
 
 def _per_candidate(frames: PortfolioFrames, cases: pd.DataFrame) -> pd.DataFrame:
-    grouped = cases.groupby(_CID)
-    summary = grouped.agg(
-        n_cases=("case", "size"),
-        n_clients=("client_key", "nunique"),
-        n_industries=("industry_key", "nunique"),
-        n_evidenced=("evidenced", "sum"),
-        n_long=("long_enough", "sum"),
-        median_days=("period_days", "median"),
-        any_contactable=("contactable", "any"),
-        n_kpis=("n_kpis", "sum"),
-        n_result=("n_result", "sum"),
-        n_paired=("n_paired", "sum"),
-        n_paired_defined=("n_paired_defined", "sum"),
-        n_result_no_baseline=("n_result_no_baseline", "sum"),
+    """Case-study counts per candidate, one row per candidate in ``frames.candidates``."""
+    n_candidates = len(frames.candidates)
+    positions = candidate_positions(frames.cases, frames.candidates)
+    evidenced = cases["evidenced"].to_numpy(dtype=bool)
+    client_codes = text_codes(cases["client"], _casefolded)
+    industry_codes = text_codes(cases["industry"], _casefolded)
+
+    def total(column: str, only: np.ndarray | None = None) -> np.ndarray:
+        weights = cases[column].to_numpy(dtype=float)
+        if only is not None:
+            weights = np.where(only, weights, 0.0)
+        return count_per_candidate(positions, n_candidates, weights)
+
+    table = frames.candidates[[_CID]].reset_index(drop=True)
+    table["n_cases"] = count_per_candidate(positions, n_candidates)
+    table["n_clients"] = distinct_per_candidate(positions, client_codes, n_candidates)
+    table["n_industries"] = distinct_per_candidate(positions, industry_codes, n_candidates)
+    table["n_evidenced"] = total("evidenced")
+    table["n_long"] = total("long_enough")
+    known = positions >= 0
+    median_days = cases["period_days"][known].groupby(positions[known]).median()
+    table["median_days"] = median_days.reindex(np.arange(n_candidates)).to_numpy()
+    table["any_contactable"] = total("contactable") > 0
+    for column in ("n_kpis", "n_result", "n_paired", "n_paired_defined", "n_result_no_baseline"):
+        table[column] = total(column)
+    table["n_evidenced_clients"] = distinct_per_candidate(
+        np.where(evidenced, positions, -1), client_codes, n_candidates
     )
-    evidenced = cases[cases["evidenced"]]
-    summary["n_evidenced_clients"] = evidenced.groupby(_CID)["client_key"].nunique()
-    summary["n_evidenced_paired"] = evidenced.groupby(_CID)["n_paired"].sum()
-    summary["n_evidenced_defined"] = evidenced.groupby(_CID)["n_paired_defined"].sum()
-    table = frames.candidates[[_CID]].join(summary, on=_CID)
-    table["n_platforms"] = table[_CID].map(_platform_counts(frames)).fillna(0)
-    filled = [c for c in summary.columns if c not in ("median_days", "any_contactable")]
-    table[filled] = table[filled].fillna(0)
-    table["any_contactable"] = table["any_contactable"].fillna(False).astype(bool)
-    return table.reset_index(drop=True)
+    table["n_evidenced_paired"] = total("n_paired", evidenced)
+    table["n_evidenced_defined"] = total("n_paired_defined", evidenced)
+    _, presence = platform_presence(frames)
+    table["n_platforms"] = presence.sum(axis=1)
+    return table
 
 
 def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
@@ -301,24 +310,37 @@ def _viral_hit_flags(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFra
     """single_viral_hit: one post carries most engagement and few cases evidence more."""
     config = settings()["repeatability"]["viral_top_post_share"]
     posts = frames.posts
-    engagement = (
-        posts["likes"].astype(float).fillna(0)
-        + posts["comments"].astype(float).fillna(0)
-        + posts["shares"].astype(float).fillna(0)
-        + posts["saves"].astype(float).fillna(0)
-    )
-    scored = pd.DataFrame({_CID: posts[_CID], "account": posts["account"], "e": engagement})
-    totals = scored.groupby(_CID)["e"].agg(["sum", "size"])
-    top = scored.sort_values("e", ascending=False).drop_duplicates(_CID).set_index(_CID)
-    stats = totals.join(top[["account", "e"]]).reset_index()
-    stats = stats.merge(table[[_CID, "n_evidenced"]], on=_CID, how="inner")
-    stats["share"] = stats["e"] / stats["sum"].replace(0, np.nan)
+    engagement = np.zeros(len(posts))
+    for column in ("likes", "comments", "shares", "saves"):
+        engagement += np.nan_to_num(posts[column].to_numpy(dtype=float, na_value=np.nan))
+    n_candidates = len(table)
+    positions = candidate_positions(posts, frames.candidates)
+    known = positions >= 0
+    totals = count_per_candidate(positions, n_candidates, engagement)
+    sizes = count_per_candidate(positions, n_candidates)
+    top = np.full(n_candidates, -np.inf)
+    np.maximum.at(top, positions[known], engagement[known])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(totals > 0, top / totals, np.nan)
     hit = (
-        (stats["size"] >= config["min_posts"])
-        & (stats["share"] >= config["value"])
-        & (stats["n_evidenced"] <= config["max_evidenced_cases"])
+        (sizes >= config["min_posts"])
+        & (share >= config["value"])
+        & (table["n_evidenced"].to_numpy() <= config["max_evidenced_cases"])
     )
-    rows = stats[hit].merge(
+    # The account of the top post, for the flagged candidates only.
+    top_posts = np.flatnonzero(known & hit[np.maximum(positions, 0)])
+    top_posts = top_posts[engagement[top_posts] == top[positions[top_posts]]]
+    flagged, first = np.unique(positions[top_posts], return_index=True)
+    stats = pd.DataFrame(
+        {
+            _CID: table[_CID].to_numpy()[flagged],
+            "account": posts["account"].to_numpy()[top_posts[first]],
+            "size": sizes[flagged],
+            "share": share[flagged],
+            "n_evidenced": table["n_evidenced"].to_numpy()[flagged],
+        }
+    ).sort_values(_CID, kind="stable")
+    rows = stats.merge(
         frames.accounts[[_CID, "account", "handle", "platform"]], on=[_CID, "account"], how="left"
     )
     min_days = settings()["repeatability"]["min_case_period_days"]["value"]
