@@ -79,41 +79,72 @@ def _case_hits(frames: PortfolioFrames) -> pd.DataFrame:
     columns = [_CID, "subject", "where", "matched_text", "start", "end", "order"]
     if cases.empty:
         return pd.DataFrame(columns=columns)
-    texts = pd.concat(
-        [
-            cases.assign(field="tactics", text=cases["tactics"]),
-            cases.assign(field="objective", text=cases["objective"]),
-        ],
-        ignore_index=True,
-    )
-    texts = texts[texts["text"].notna() & (texts["text"].astype(str).str.strip() != "")]
-    if texts.empty:
+    # The two text fields stacked; the other case columns are looked up only for hits.
+    stacked = pd.concat([cases["tactics"], cases["objective"]], ignore_index=True)
+    fields = np.repeat(np.array(["tactics", "objective"], dtype=object), len(cases))
+    case_rows = np.tile(np.arange(len(cases)), 2)
+    keep = (stacked.notna() & (stacked.astype(str).str.strip() != "")).to_numpy()
+    if not keep.any():
         return pd.DataFrame(columns=columns)
-    texts = texts.reset_index(drop=True)
-    langs = detect_languages(texts["text"].astype(str))
-    unknown = langs.isna()
-    expanded = pd.concat(
-        [texts.assign(lang=langs)[~unknown],
-         texts[unknown].assign(lang="en"), texts[unknown].assign(lang="sq")],
-        ignore_index=True,
-    )
-    scope = {CONCEPT: np.ones(len(expanded), dtype=bool)}
-    hits = first_hits(expanded["text"].astype(str), expanded["lang"], scope)
-    if hits.empty:
+    texts, fields, case_rows = stacked[keep].astype(str), fields[keep], case_rows[keep]
+    located = _first_claims(texts.reset_index(drop=True))
+    if located.empty:
         return pd.DataFrame(columns=columns)
-    source = expanded.iloc[hits["row"].to_numpy()].reset_index(drop=True)
+    positions = located["position"].to_numpy()
+    source = cases.iloc[case_rows[positions]].reset_index(drop=True)
+    field = pd.Series(fields[positions], dtype=object)
     located = pd.DataFrame(
         {
             _CID: source[_CID],
             "subject": "case study: " + source["client"].astype(str),
-            "where": "the " + source["field"] + " of the case study for "
+            "where": "the " + field + " of the case study for "
             + source["client"].astype(str),
-            "matched_text": hits["matched_text"].to_numpy(),
-            "start": hits["start"].to_numpy(),
-            "end": hits["end"].to_numpy(),
+            "matched_text": located["matched_text"].to_numpy(),
+            "start": located["start"].to_numpy(),
+            "end": located["end"].to_numpy(),
             "order": 1,
             "case": source["case"],
-            "field": source["field"],
+            "field": field,
         }
     )
     return located.drop_duplicates([_CID, "case", "field"])[columns]
+
+
+def _first_claims(texts: pd.Series) -> pd.DataFrame:
+    """The claim hits of each text (position, matched_text, start, end), in the order a
+    search of every text in its language would give: by language, then by position.
+
+    Case studies repeat the same tactics and objectives, so each distinct text is
+    detected and searched once per language it is tried in.
+    """
+    lex = lexicon()
+    codes, unique = pd.factorize(texts)
+    unique_texts = pd.Series(np.asarray(unique, dtype=object), dtype=object)
+    unique_langs = detect_languages(unique_texts).to_numpy(dtype=object)
+    langs = unique_langs[codes]
+    unknown = pd.isna(langs)
+    positions = np.arange(len(texts))
+    expanded = pd.DataFrame(
+        {
+            "position": np.concatenate([positions[~unknown], positions[unknown],
+                                        positions[unknown]]),
+            "code": np.concatenate([codes[~unknown], codes[unknown], codes[unknown]]),
+            "lang": np.concatenate([langs[~unknown], np.full(unknown.sum(), "en", object),
+                                    np.full(unknown.sum(), "sq", object)]),
+        }
+    )
+    pairs = expanded.drop_duplicates(["code", "lang"]).reset_index(drop=True)
+    scope = {CONCEPT: np.ones(len(pairs), dtype=bool)}
+    hits = first_hits(unique_texts.iloc[pairs["code"].to_numpy()].reset_index(drop=True),
+                      pairs["lang"], scope)
+    if hits.empty:
+        return pd.DataFrame(columns=["position", "matched_text", "start", "end"])
+    found = pairs[["code", "lang"]].iloc[hits["row"].to_numpy()].reset_index(drop=True).assign(
+        matched_text=hits["matched_text"].to_numpy(), start=hits["start"].to_numpy(),
+        end=hits["end"].to_numpy(),
+    )
+    located = expanded.reset_index(names="expanded_row").merge(found, on=["code", "lang"])
+    rank = {lang: i for i, lang in enumerate(lex.languages)}
+    located["lang_rank"] = located["lang"].map(rank)
+    located = located.sort_values(["lang_rank", "expanded_row"], kind="stable")
+    return located[["position", "matched_text", "start", "end"]].reset_index(drop=True)

@@ -126,15 +126,21 @@ def _response_times(analysis: AnswerAnalysis) -> pd.DataFrame:
     )
     hits = hits.assign(crisis_first=(hits["question_id"] != QUESTION).astype(int))
     first = hits.sort_values([_CID, "crisis_first", "row"]).drop_duplicates(_CID)
-    hours = np.array(
-        [duration_hours(text, lang) for text, lang in zip(
-            first["matched_text"], first["lang"], strict=True)],
-        dtype=float,
+    # Candidates state the same few phrases ("within 2 hours"): read each distinct
+    # (phrase, language) pair once.
+    pair_codes, pairs = pd.MultiIndex.from_arrays(
+        [first["matched_text"].astype(object), first["lang"].astype(object)]
+    ).factorize()
+    pair_hours = np.array(
+        [duration_hours(text, lang) for text, lang in pairs], dtype=float
     )
-    value_text = [
-        "no number of hours could be read" if np.isnan(h) else f"about {h:.2g} hours"
-        for h in hours
-    ]
+    pair_text = np.array(
+        ["no number of hours could be read" if np.isnan(h) else f"about {h:.2g} hours"
+         for h in pair_hours],
+        dtype=object,
+    )
+    hours = pair_hours[pair_codes]
+    value_text = pair_text[pair_codes]
     detail = (
         'States a response time in the answer to ' + first["question_id"] + ': "'
         + first["matched_text"].astype(str).str.slice(0, 60) + '" (chars '

@@ -102,20 +102,30 @@ def _answers_level(analysis: AnswerAnalysis) -> pd.DataFrame:
 
 def classify_kpi_names(names: pd.Series) -> pd.DataFrame:
     """vanity / outcome booleans per KPI name, matching every language's metric terms
-    (KPI names are short, so their language cannot be told reliably)."""
+    (KPI names are short, so their language cannot be told reliably).
+
+    Portfolios repeat the same few names ("Reach", "CTR"), so each distinct name is
+    classified once and the answer spread back to every row.
+    """
     lex = lexicon()
     result = pd.DataFrame(False, index=names.index, columns=["vanity", "outcome"])
     if names.empty:
         return result
-    positions = pd.RangeIndex(len(names))
-    for lang in lex.languages:
-        langs = pd.Series(lang, index=names.index, dtype=object)
-        scope = {c: np.ones(len(names), dtype=bool) for c in ("vanity_metric", "outcome_metric")}
-        hits = first_hits(names.astype(str), langs, scope)
-        for concept, column in (("vanity_metric", "vanity"), ("outcome_metric", "outcome")):
-            rows = hits.loc[hits["concept"] == concept, "row"].to_numpy(dtype=int)
-            mask = positions.isin(rows)
-            result.loc[mask, column] = True
+    codes, unique_names = pd.factorize(names.astype(str), use_na_sentinel=False)
+    unique_texts = pd.Series(np.asarray(unique_names, dtype=object), dtype=object)
+    n_unique = len(unique_texts)
+    # All languages in one search: each distinct name once per language.
+    n_langs = len(lex.languages)
+    texts = pd.concat([unique_texts] * n_langs, ignore_index=True)
+    langs = pd.Series(np.repeat(np.array(list(lex.languages), dtype=object), n_unique),
+                      dtype=object)
+    scope = {c: np.ones(len(texts), dtype=bool) for c in ("vanity_metric", "outcome_metric")}
+    hits = first_hits(texts, langs, scope)
+    for concept, column in (("vanity_metric", "vanity"), ("outcome_metric", "outcome")):
+        rows = hits.loc[hits["concept"] == concept, "row"].to_numpy(dtype=int)
+        unique_hit = np.zeros(n_unique, dtype=bool)
+        unique_hit[rows % n_unique] = True  # row r is distinct name r % n_unique
+        result[column] = unique_hit[codes]
     return result
 
 

@@ -18,6 +18,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
@@ -178,9 +180,10 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
         named_metrics=spec["named_metrics"],
         specific=specific & judged,
         score=score,
-        found=found_text.reindex(answers.index),
-        missing=missing_text.reindex(answers.index),
-        cannot_judge=_cannot_judge_sentences(answers, min_chars),
+        # Arrow-backed text: the findings concatenate these without converting them.
+        found=found_text.reindex(answers.index).astype("str"),
+        missing=missing_text.reindex(answers.index).astype("str"),
+        cannot_judge=_cannot_judge_sentences(answers, min_chars).astype("str"),
     )
     candidates = pd.Index(
         pd.unique(pd.concat([frames.candidates[_CID], raw[_CID]], ignore_index=True)),
@@ -244,12 +247,42 @@ def flag_columns(flag_id: str) -> dict[str, str]:
     return {"flag": flag_id, "severity": flag["severity"], "sources": "; ".join(flag["sources"])}
 
 
+def join_text(*parts: pd.Series | str) -> pd.Series:
+    """Text columns and literals concatenated row by row in one Arrow pass (chained ``+``
+    copies the growing sentences once per step). NaN in any column gives NaN, as ``+``
+    does; the index is the first column's."""
+    index = next(part.index for part in parts if isinstance(part, pd.Series))
+    arrays = [
+        pa.scalar(part, _LARGE) if isinstance(part, str) else _large_text(part)
+        for part in parts
+    ]
+    joined = pc.binary_join_element_wise(*arrays, pa.scalar("", _LARGE))
+    return pd.Series(pd.array(joined, dtype="str"), index=index)
+
+
+_LARGE = pa.large_string()
+
+
+def _large_text(column: pd.Series) -> pa.Array:
+    if isinstance(column.dtype, pd.StringDtype):
+        return pa.array(column.array).cast(_LARGE)
+    return pa.array(column.to_numpy(dtype=object), type=_LARGE, from_pandas=True)
+
+
+_FINDING_INPUTS = [
+    _CID, "question_id", "status", "n_found", "n_expected", "found", "missing", "numbers",
+    "time_frames", "named_metrics", "score", "cannot_judge",
+]
+
+
 def answer_findings(analysis: AnswerAnalysis, questions: list[str], area: str) -> pd.DataFrame:
     """One finding per answer to ``questions``: concepts found (quoted, with positions)
     and missing, specificity; or a plain cannot-judge sentence."""
     lex = lexicon()
-    answers = analysis.answers[analysis.answers["question_id"].isin(questions)]
-    answers = answers[answers["status"] != "blank"]
+    table = analysis.answers
+    chosen = table["question_id"].isin(questions) & (table["status"] != "blank")
+    # Only the columns needed: filtering the answer texts too would copy them.
+    answers = table.loc[chosen, _FINDING_INPUTS]
     if answers.empty:
         return findings_frame([])
     labels = {cid: node.label for cid, node in lex.concepts.items()}
@@ -259,13 +292,13 @@ def answer_findings(analysis: AnswerAnalysis, questions: list[str], area: str) -
     judged = answers["status"] == "judged"
     found = answers["found"].fillna("none of them")
     missing = answers["missing"].fillna("nothing")
-    detail = (
-        "Covers " + answers["n_found"].fillna(0).astype(int).astype(str) + " of "
-        + answers["n_expected"].astype(int).astype(str) + " expected concepts: " + found
-        + ". Not found: " + missing + ". Specific details: "
-        + answers["numbers"].astype(str) + " numbers, "
-        + answers["time_frames"].astype(str) + " time frames, "
-        + answers["named_metrics"].astype(str) + " named metrics."
+    detail = join_text(
+        "Covers ", answers["n_found"].fillna(0).astype(int).astype(str), " of ",
+        answers["n_expected"].astype(int).astype(str), " expected concepts: ", found,
+        ". Not found: ", missing, ". Specific details: ",
+        answers["numbers"].astype(str), " numbers, ",
+        answers["time_frames"].astype(str), " time frames, ",
+        answers["named_metrics"].astype(str), " named metrics.",
     )
     return findings_frame(
         pd.DataFrame(
