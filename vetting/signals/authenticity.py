@@ -25,6 +25,7 @@ from vetting.signals import SignalContext
 from vetting.signals.engagement import (
     Part,
     account_index,
+    account_part,
     assemble_findings,
     group_starts,
     lists,
@@ -517,13 +518,7 @@ def _growth_engagement_findings(acc: pd.DataFrame, posts: pd.DataFrame,
 
 
 def _base(acc: pd.DataFrame, signal: str) -> Part:
-    return {
-        "candidate_id": acc["candidate_id"].to_numpy(),
-        "area": AREA,
-        "signal": signal,
-        "subject": acc["subject"].to_numpy(),
-        "sources": SOURCES,
-    }
+    return account_part(acc, AREA, signal, SOURCES)
 
 
 def _count_per_candidate(parts: list[Part], candidates: pd.Index) -> dict[str, np.ndarray]:

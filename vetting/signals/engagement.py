@@ -331,14 +331,19 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     ])
 
 
-def _base(acc: pd.DataFrame, signal: str) -> Part:
+def account_part(acc: pd.DataFrame, area: str, signal: str, sources: str) -> Part:
+    """The columns every per-account finding of an area starts from."""
     return {
         "candidate_id": acc["candidate_id"].to_numpy(),
-        "area": AREA,
+        "area": area,
         "signal": signal,
         "subject": acc["subject"].to_numpy(),
-        "sources": SOURCES,
+        "sources": sources,
     }
+
+
+def _base(acc: pd.DataFrame, signal: str) -> Part:
+    return account_part(acc, AREA, signal, SOURCES)
 
 
 def _rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
