@@ -311,3 +311,23 @@ def test_ten_thousand_candidates_are_analysed_quickly() -> None:
     assert tuple(findings.columns) == FINDING_COLUMNS
     levels = findings["suggested_level"].dropna()
     assert levels.between(1, 5).all()
+
+
+def test_follower_counts_alone_are_not_evidenced_results() -> None:
+    """004 §3: a growing following is not success, so it does not evidence a case."""
+    clients = ["Bakery", "Gym", "Hotel"]
+    followers_only = [
+        dict(kpi("growth", i, 1_000.0, 9_000.0), name="Followers") for i in range(3)
+    ]
+    frames = PortfolioFrames.from_rows(
+        {
+            "candidates": [candidate("growth"), candidate("sales")],
+            "cases": [case("growth", i, c) for i, c in enumerate(clients)]
+            + [case("sales", i, c) for i, c in enumerate(clients)],
+            "kpis": followers_only
+            + [dict(kpi("sales", i, 100.0, 140.0), name="Online orders") for i in range(3)],
+        }
+    )
+    findings = analyse(frames, CONTEXT)
+    assert level_of(findings, "growth") == 1
+    assert level_of(findings, "sales") > level_of(findings, "growth")

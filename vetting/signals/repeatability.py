@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from vetting.frames import PortfolioFrames
-from vetting.signals import SignalContext, findings_frame
+from vetting.signals import SignalContext
 from vetting.signals._thresholds import (
     candidate_positions,
     count_per_candidate,
@@ -26,6 +26,7 @@ from vetting.signals._thresholds import (
     settings,
     text_codes,
 )
+from vetting.signals.measurement import classify_kpi_names, findings_frame
 
 AREA = "repeatability"
 _CID = "candidate_id"
@@ -73,8 +74,12 @@ def _case_table(frames: PortfolioFrames, min_days: float) -> pd.DataFrame:
     known = case_rows >= 0
     median_uplift = uplift[known].groupby(case_rows[known]).median()
     cases["uplift"] = median_uplift.reindex(np.arange(n_cases)).to_numpy()
+    # Follower, like or impression counts alone are not results (004 §3: a fast-growing
+    # following is not a measure of success), so they do not make a case evidenced.
+    kinds = classify_kpi_names(kpis["name"])
+    cases["n_paired_results"] = per_case(paired & ~(kinds["vanity"] & ~kinds["outcome"]))
     cases["long_enough"] = cases["period_days"].astype(float) >= min_days
-    cases["evidenced"] = (cases["n_paired"] > 0) & cases["long_enough"]
+    cases["evidenced"] = (cases["n_paired_results"] > 0) & cases["long_enough"]
     cases["contactable"] = frames.cases["reference_contactable"].fillna(False).astype(bool)
     return cases
 
