@@ -28,6 +28,7 @@ def _findings_table(score: CriterionScore) -> pd.DataFrame:
             {
                 "what was measured": f"{f.signal.replace('_', ' ')} · {f.subject}",
                 "value": "" if f.value is None else f"{f.value:,.4g} {f.unit}".strip(),
+                "why": f.detail,
                 "compared with": f.comparison,
                 "benchmark": (
                     f"{f.benchmark_source} ({f.benchmark_year})" if f.benchmark_source else ""
@@ -36,7 +37,6 @@ def _findings_table(score: CriterionScore) -> pd.DataFrame:
                 "flag": f.flag or "",
                 "confidence": f.confidence,
                 "rests on": ", ".join(f.sources),
-                "why": f.detail,
             }
             for f in score.findings
         ]
