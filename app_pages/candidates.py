@@ -22,7 +22,7 @@ def _template(name: str) -> bytes:
 def _use_uploads() -> None:
     """Button callback: runs before the page, so the sidebar already says what is scored."""
     files = st.session_state.get("portfolio_files") or []
-    st.session_state["uploads"] = {f.name: f.getvalue() for f in files}
+    st.session_state["uploads"] = [(f.name, f.getvalue()) for f in files]
 
 
 def _use_samples() -> None:

@@ -222,10 +222,13 @@ def page() -> None:
     cols[2].metric("Serious flags", len(grouped["serious"]) + len(grouped["knockout"]))
     cols[3].metric("Cautions", len(grouped["caution"]))
     if card.knockout:
-        st.error(
-            f"**Knockout.** The score is capped at {rubric.knockout_cap:g} (it would be "
-            f"{card.uncapped_total:.0f}). Read the knockout flag below before going further."
+        capped = (
+            f" The score is capped at {rubric.knockout_cap:g}"
+            + (f" (it would be {card.uncapped_total:.0f})." if card.uncapped_total is not None
+               else ".")
+            if rubric.knockout_cap is not None else ""
         )
+        st.error(f"**Knockout.**{capped} Read the knockout flag below before going further.")
     if card.flags:
         st.subheader("Red flags")
         for severity in ("knockout", "serious", "caution"):

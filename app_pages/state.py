@@ -7,14 +7,16 @@ with ``st.cache_data`` keyed on their bytes.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from vetting.errors import VettingError
+from vetting.errors import StoreError, VettingError
 from vetting.evidence import Evaluation, evaluate
 from vetting.loading import LoadResult, load_portfolios, load_uploads, parse_brief
 from vetting.models import Brief, Rubric, Scorecard
@@ -30,7 +32,7 @@ log = logging.getLogger("vetting.app")
 
 
 def init() -> None:
-    st.session_state.setdefault("uploads", None)  # dict[name, bytes] or None for samples
+    st.session_state.setdefault("uploads", None)  # [(name, bytes), ...] or None for samples
     st.session_state.setdefault("rubric_choice", "Agency")
     st.session_state.setdefault("custom_rubrics", {})  # title -> YAML text
     st.session_state.setdefault("brief_upload", None)  # bytes or None for the sample brief
@@ -69,14 +71,23 @@ def _evaluate(
 ) -> tuple[LoadResult, Rubric, Brief, Evaluation]:
     rubric = parse_rubric(rubric_yaml, rubric_name)
     brief = parse_brief(brief_file[0], brief_file[1], today)
-    loaded = load_portfolios(SAMPLES, today) if uploads is None else load_uploads(dict(uploads))
+    loaded = load_portfolios(SAMPLES, today) if uploads is None else load_uploads(uploads)
     return loaded, rubric, brief, evaluate(loaded, rubric, brief=brief, today=today)
 
 
 def current() -> tuple[LoadResult, Rubric, Brief, Evaluation]:
+    return _evaluate(*_inputs())
+
+
+def _inputs() -> tuple[tuple[tuple[str, bytes], ...] | None, str, str, tuple[str, bytes], date]:
+    """Everything the evaluation depends on (and so the key of its cache)."""
     uploads = st.session_state["uploads"]
-    key = None if uploads is None else tuple(sorted(uploads.items()))
-    return _evaluate(key, rubric_file_name(), rubric_text(), brief_bytes(), date.today())
+    files = None if uploads is None else tuple(uploads)
+    return files, rubric_file_name(), rubric_text(), brief_bytes(), date.today()
+
+
+def _fingerprint(inputs: object) -> str:
+    return hashlib.sha256(pickle.dumps(inputs)).hexdigest()
 
 
 @st.cache_resource
@@ -94,11 +105,14 @@ def reviewed() -> tuple[LoadResult, Rubric, Brief, Evaluation, list[Scorecard]]:
     """The evaluation with people's levels in place of suggestions (as this rater may
     see them), after saving the evidence's suggestions once per evaluation."""
     loaded, rubric, brief, evaluation = current()
-    key = (rubric.id, rubric_text(), id(evaluation))
+    key = _fingerprint(_inputs())
     if key not in st.session_state["saved_evaluations"]:
         save_evaluation(store(), loaded, evaluation, rubric)
         st.session_state["saved_evaluations"].add(key)
-    cards = reviewed_scorecards(store(), evaluation, rubric, viewer=rater() or None)
+    name = rater()
+    if not name:  # nobody to show the panel to: the evidence's suggestions only
+        return loaded, rubric, brief, evaluation, evaluation.scorecards
+    cards = reviewed_scorecards(store(), evaluation, rubric, viewer=name)
     return loaded, rubric, brief, evaluation, cards
 
 
@@ -117,6 +131,9 @@ def guarded(page: Callable[[], None]) -> None:
     init()
     try:
         page()
+    except StoreError as error:
+        log.warning("database: %s", error)
+        st.error(f"**The database did not answer.** Nothing was lost; try again.\n\n{error}")
     except VettingError as error:
         st.error(f"**This input cannot be used.**\n\n{error}")
     except Exception:

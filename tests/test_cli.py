@@ -163,3 +163,31 @@ def test_python_dash_m_never_shows_a_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and str(bad) in result.stderr
+
+
+def test_compare_names_unknown_shortlist_ids() -> None:
+    code, _, err = run("compare", str(SAMPLES), "--rubric", AGENCY, "--only", "nobody",
+                       "--today", TODAY)
+    assert code == 2 and "no candidate nobody among the portfolios" in err
+
+
+def test_an_unwritable_output_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "x.csv"
+    code, _, err = run("compare", str(SAMPLES), "--rubric", AGENCY, "--out", str(target),
+                       "--today", TODAY)
+    assert code == 2 and str(target) in err and "internal error" not in err
+
+
+def test_saved_scores_use_the_panel_of_submitted_raters(database: str) -> None:
+    assert run("scorecard", "studio-hana", str(SAMPLES), "--rubric", AGENCY,
+               "--database", database, "--today", TODAY)[0] == 0
+    for rater in ("Ana", "Ben"):
+        run("rate", "studio-hana", "--rubric-id", "agency", "--rater", rater, "--criterion",
+            "strategy_depth", "--level", "1", "--note", "vague", "--database", database)
+        run("submit", "studio-hana", "--rubric-id", "agency", "--rater", rater,
+            "--database", database)
+    code, out, _ = run("score", str(SAMPLES), "--rubric", AGENCY, "--format", "json",
+                       "--save", "--database", database, "--today", TODAY)
+    assert code == 0
+    hana = next(c for c in json.loads(out) if c["candidate_id"] == "studio-hana")
+    assert next(c["level"] for c in hana["criteria"] if c["criterion_id"] == "strategy_depth") == 1

@@ -213,3 +213,29 @@ def test_brief_errors_name_the_field(tmp_path: Path) -> None:
         load_brief(path, TODAY)
     [problem] = caught.value.problems
     assert (problem.field, problem.message) == ("budget", "high 1000.0 is below low 3000.0")
+
+
+def test_an_empty_id_as_in_the_template_takes_the_file_name(tmp_path: Path) -> None:
+    write(tmp_path, "Studio Hana.yaml", "id:\nidentity: {name: Hana, kind: agency}\n")
+    [portfolio] = load_portfolios(tmp_path, TODAY).portfolios
+    assert portfolio.candidate_id == "studio-hana"
+
+
+def test_a_rejected_duplicate_does_not_bring_its_follower_sample(tmp_path: Path) -> None:
+    sample = "posts,followers,following\n" + "\n".join(f"{i},{100 + i},50" for i in range(40))
+    for name, rows in (("a", sample), ("b", sample.replace(",50", ",4000"))):
+        write(tmp_path, f"data/{name}.csv", rows)
+        account = dict(GOOD["accounts"][0], follower_sample_csv=f"data/{name}.csv")
+        write(tmp_path, f"{name}.json", dict(GOOD, id="same", accounts=[account]))
+    result = load_portfolios(tmp_path, TODAY)
+    assert len(result.portfolios) == 1
+    kept = result.follower_samples[("same", 0)]
+    assert kept["following"].max() == 50  # a.json's sample, not the rejected b.json's
+
+
+def test_two_uploads_with_one_name_are_reported() -> None:
+    first = json.dumps(GOOD).encode()
+    second = json.dumps(dict(GOOD, identity={"name": "Other", "kind": "agency"})).encode()
+    result = load_uploads([("portfolio.json", first), ("portfolio.json", second)], TODAY)
+    assert [p.identity.name for p in result.portfolios] == ["스튜디오 한나"]
+    assert "two uploaded files have this name" in result.problems[0].message

@@ -169,3 +169,31 @@ def test_summarised_levels_do_not_count_twice() -> None:
     findings = findings_frame([account, finding("a", "followers_engagement", 5, confidence=0.2)])
     levels = suggest_levels(findings, RUBRIC).set_index("candidate_id")["suggested_level"]
     assert levels["a"] == 5  # the account's level 1 is inside the summary already
+
+
+def test_a_caution_alone_does_not_make_a_level() -> None:
+    findings = findings_frame(
+        [finding("a", "strategy_depth", flag="unanswered_strategy_questions", severity="caution")]
+    )
+    [card] = [c for c in score_candidates(findings, CANDIDATES, RUBRIC) if c.candidate_id == "a"]
+    strategy = next(c for c in card.criteria if c.criterion_id == "strategy")
+    assert strategy.level is None and strategy.status == "insufficient_evidence"
+    assert [f.flag for f in strategy.flags] == ["unanswered_strategy_questions"]
+    assert card.total is None
+
+
+def test_a_flag_shows_on_every_criterion_of_its_area() -> None:
+    twin = Rubric.model_validate(
+        {**RUBRIC.model_dump(), "criteria": [
+            *RUBRIC.model_dump()["criteria"],
+            {**RUBRIC.model_dump()["criteria"][1], "id": "authenticity_b", "weight": 1,
+             "questions": [{"id": "q_b", "text": "t", "strong_answer": "s", "weak_answer": "w",
+                            "sources": ["004 §3"]}]},
+        ]}
+    )
+    findings = findings_frame(
+        [finding("a", "authenticity", flag="follower_burst", severity="serious")]
+    )
+    [card] = [c for c in score_candidates(findings, CANDIDATES, twin) if c.candidate_id == "a"]
+    flagged = {c.criterion_id for c in card.criteria if c.flags}
+    assert flagged == {"authenticity", "authenticity_b"}

@@ -155,7 +155,7 @@ def cmd_scorecard(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         _write_json(chosen, stdout)
     else:
         _write_scorecard(chosen[0], evaluated.rubric, stdout)
-    return 0
+    return 1 if evaluated.loaded.errors else 0
 
 
 def cmd_rate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -196,10 +196,14 @@ def cmd_compare(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     evaluated = _evaluate_paths(args, stderr)
     if evaluated is None:
         return 2
-    cards = evaluated.evaluation.scorecards
-    if args.database or os.environ.get("VETTING_DATABASE_URL"):
-        cards = reviewed_scorecards(_store(args), evaluated.evaluation, evaluated.rubric, None)
+    cards = reviewed_scorecards(_store(args), evaluated.evaluation, evaluated.rubric, None)
     if args.only:
+        unknown = sorted(set(args.only) - {card.candidate_id for card in cards})
+        if unknown:
+            known = ", ".join(card.candidate_id for card in cards)
+            print(f"no candidate {', '.join(unknown)} among the portfolios; known: {known}",
+                  file=stderr)
+            return 2
         cards = [card for card in cards if card.candidate_id in set(args.only)]
     bundle = comparison_bundle(
         cards, evaluated.rubric, evaluated.brief, evaluated.evaluation.frames.candidates
@@ -219,7 +223,7 @@ def cmd_compare(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             print(f"{args.out}: choose a .csv, .xlsx or .json file name", file=stderr)
             return 2
         print(f"wrote {args.out}", file=stderr)
-    return 0
+    return 1 if evaluated.loaded.errors else 0
 
 
 def cmd_audit_followers(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -433,6 +437,10 @@ def main(
         return int(args.run(args, stdout, stderr))
     except VettingError as error:
         print(str(error), file=stderr)
+        return 2
+    except OSError as error:  # a file the user named could not be read or written
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"{where}{error.strerror or error}", file=stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -59,6 +59,7 @@ class LoadResult:
 
     def extend(self, other: LoadResult) -> None:
         known = {p.candidate_id for p in self.portfolios}
+        accepted: set[str] = set()
         for portfolio in other.portfolios:
             if portfolio.candidate_id in known:
                 self.problems.append(
@@ -71,8 +72,11 @@ class LoadResult:
                 continue
             self.portfolios.append(portfolio)
             self.sources[portfolio.candidate_id] = other.sources[portfolio.candidate_id]
+            accepted.add(portfolio.candidate_id)
+        # Only the accepted portfolios bring their follower samples: a rejected duplicate
+        # must not replace the audience of the candidate it collided with.
         self.follower_samples.update(
-            {k: v for k, v in other.follower_samples.items() if k[0] in self.sources}
+            {k: v for k, v in other.follower_samples.items() if k[0] in accepted}
         )
         self.problems.extend(other.problems)
 
@@ -280,7 +284,8 @@ def load_document(
         return result
     samples, csv_problems = _attach_csvs(name, data, read, today)
     result.problems.extend(csv_problems)
-    data.setdefault("id", slugify(PurePosixPath(name).name))
+    if not data.get("id"):  # absent, or left empty as the template suggests
+        data["id"] = slugify(PurePosixPath(name).name)
     try:
         portfolio = Portfolio.model_validate(data, context={"today": today})
     except ValidationError as error:
@@ -346,14 +351,29 @@ def load_portfolios(paths: Path | Iterable[Path], today: date | None = None) -> 
     return result
 
 
-def load_uploads(files: Mapping[str, bytes], today: date | None = None) -> LoadResult:
-    """Portfolios uploaded together (the app): CSVs are matched by file name."""
-    by_name = {PurePosixPath(name).name: data for name, data in files.items()}
+def load_uploads(
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], today: date | None = None
+) -> LoadResult:
+    """Portfolios uploaded together (the app): CSVs are matched by file name.
+
+    Two uploads with the same name would silently become one, so the second is reported
+    and left out.
+    """
+    result = LoadResult()
+    by_name: dict[str, bytes] = {}
+    for name, data in files.items() if isinstance(files, Mapping) else files:
+        base = PurePosixPath(name).name
+        if base in by_name:
+            result.problems.append(
+                Problem(base, "", "two uploaded files have this name; rename one and upload "
+                        "again (only the first was read)")
+            )
+            continue
+        by_name[base] = data
 
     def read(name: str) -> bytes | None:
         return by_name.get(PurePosixPath(name).name)
 
-    result = LoadResult()
     for name in sorted(by_name):
         stem = PurePosixPath(name).stem
         if name.lower().endswith(PORTFOLIO_SUFFIXES) and stem not in NON_PORTFOLIO_STEMS:

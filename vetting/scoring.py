@@ -7,8 +7,9 @@ it by discussion (Kuncel et al. 2013, in BENCHMARKS.md). The rules, in one place
   of the findings in its area, rounded half up. A finding whose level a summary finding
   already combines (``summarised_by``) shows its level but does not count again.
 - A red flag caps the suggested level of the criteria of its area (caution → at most 4,
-  serious → at most 2, knockout → 1); a flag alone, with no level-bearing finding, is
-  itself evidence and sets the level to that cap.
+  serious → at most 2, knockout → 1). A serious or knockout flag alone, with no
+  level-bearing finding, is itself evidence and sets the level to its cap; a caution
+  alone does not (a 4 resting only on a caution would be a guess).
 - No level-bearing finding and no flag: the criterion is "not enough data to judge"
   (level None). It is never filled with a middle score.
 - A rater's or the panel's level (``overrides``) replaces the suggested one.
@@ -127,6 +128,8 @@ def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     rounded = _round_half_up(combined["mean_level"])
     cap = combined["cap"].astype(float)
     level = pd.concat([rounded.astype(float), cap], axis=1).min(axis=1, skipna=True)
+    caution_only = rounded.isna() & (cap >= SEVERITY_LEVEL_CAP["caution"])
+    level = level.where(~caution_only)
     confidence = combined["level_confidence"].fillna(combined["flag_confidence"])
     per_area = pd.DataFrame(
         {"suggested_level": level, "confidence": confidence}, index=combined.index
@@ -250,7 +253,7 @@ def score_candidates(
                     level=None if pd.isna(level) else int(level),
                     confidence=0.0 if pd.isna(confidence) else float(confidence),
                     findings=[f for f in models if f.area == criterion.area],
-                    flags=[flag for flag in flags if flag.criterion_id == criterion.id],
+                    flags=[flag for flag in flags if flag.area == criterion.area],
                 )
             )
         cards.append(
