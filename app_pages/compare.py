@@ -89,7 +89,8 @@ def page() -> None:
 
     bundle = comparison_bundle(chosen, weighted, brief, evaluation.frames.candidates)
     st.subheader("Side by side")
-    st.dataframe(bundle["side_by_side"], hide_index=True, width="stretch")
+    # Levels and "not enough data" share a column: shown as text, exported as they are.
+    st.dataframe(bundle["side_by_side"].astype(str), hide_index=True, width="stretch")
     levels = pd.DataFrame(
         {card.candidate_name: {c.title: c.level for c in card.criteria} for card in chosen}
     )
