@@ -164,6 +164,45 @@ def test_vectorised_hits_agree_with_single_text_hits() -> None:
         assert got == expected, text
 
 
+def test_repeated_texts_get_the_hits_of_their_own_rows_and_scope() -> None:
+    """Each distinct text is searched once; every row still gets its own hits, only for
+    the concepts in its scope, in the order one search per row would give."""
+    english = "We guarantee viral reach and define KPIs with the client every month."
+    arabic = "نضمن الانتشار الواسع ونحدد مؤشرات الأداء مع العميل كل شهر."
+    texts = pd.Series([english, arabic, english, english, arabic])
+    langs = pd.Series(["en", "ar", "en", "sq", "ar"], dtype=object)  # same text, two langs
+    lex = lexicon()
+    concepts = [c for c in lex.concepts if c in ("guaranteed_virality_claim", "kpis",
+                                                  "metric_definition", "reporting_cadence")]
+    scope = {c: np.array([True, True, i % 2 == 0, True, False]) for i, c in enumerate(concepts)}
+    together = first_hits(texts, langs, scope)
+    one_by_one = pd.concat(
+        [first_hits(texts.iloc[[row]], langs.iloc[[row]],
+                    {c: mask[[row]] for c, mask in scope.items()}).assign(row=row)
+         for row in range(len(texts))],
+        ignore_index=True,
+    )
+    assert len(together) > 0
+    order = ["row", "concept"]
+    assert (together.sort_values(order).reset_index(drop=True).values.tolist()
+            == one_by_one.sort_values(order).reset_index(drop=True).values.tolist())
+    rank = {lang: i for i, lang in enumerate(lex.languages)}
+    keys = list(zip(langs[together["row"]].map(rank), together["concept"].map(concepts.index),
+                    together["row"], strict=True))
+    assert keys == sorted(keys)  # language, then concept, then row
+
+
+def test_specificity_table_with_repeated_texts_and_selected_rows() -> None:
+    texts = pd.Series(["CTR rose 20% in 6 weeks.", "Bonjour 12", "CTR rose 20% in 6 weeks."])
+    langs = detect_languages(texts)
+    table = specificity_table(texts, langs, rows=np.array([True, True, False]))
+    single = specificity(texts[0], langs[0])
+    assert table.iloc[0].tolist() == [
+        single.numbers, single.percentages, single.time_frames, single.named_metrics
+    ]
+    assert table.iloc[2].tolist() == [0, 0, 0, 0]  # not selected, though its text is
+
+
 # --------------------------------------------------------------------------- detection
 
 

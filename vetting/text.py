@@ -448,11 +448,11 @@ def _arrow(texts: pd.Series) -> pa.Array:
 def normalise_series(texts: pd.Series, langs: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise`, one language at a time."""
     columns = TextColumns(texts, langs)
-    result = np.empty(len(texts), dtype=object)
+    distinct = np.empty(len(columns.originals), dtype=object)
     for lang in columns.languages():
         block = columns.block(lang)
-        result[block.positions] = block.normalised.to_pylist()
-    return pd.Series(result, index=texts.index, dtype=object)
+        distinct[block.positions] = block.normalised.to_pylist()
+    return pd.Series(distinct[columns.distinct_of_row], index=texts.index, dtype=object)
 
 
 # --------------------------------------------------------------------------- detection
@@ -478,13 +478,23 @@ def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Seri
     en or sq (or another Latin language listed there, which the lexicon lacks). None
     when a text has too few letters or function words to tell.
     """
-    settings = lexicon().detection
-    result = np.full(len(texts), None, dtype=object)
     if len(texts) == 0:
-        return pd.Series(result, index=texts.index, dtype=object)
-    # The first few hundred characters tell the language as well as the whole text.
-    arr = pc.utf8_slice_codeunits(_arrow(texts) if arrow is None else arrow, 0,
-                                  int(settings.get("prefix_chars", 400)))
+        return pd.Series(np.full(0, None, dtype=object), index=texts.index, dtype=object)
+    # The first few hundred characters tell the language as well as the whole text, and
+    # answers repeat: each distinct prefix is detected once.
+    prefix_chars = int(lexicon().detection.get("prefix_chars", 400))
+    prefixes = pc.utf8_slice_codeunits(_arrow(texts) if arrow is None else arrow, 0,
+                                       prefix_chars)
+    encoded = pc.dictionary_encode(prefixes)
+    codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
+    result = _detect_distinct(encoded.dictionary)[codes]
+    return pd.Series(result, index=texts.index, dtype=object)
+
+
+def _detect_distinct(arr: pa.Array) -> np.ndarray:
+    """Language code (or None) of each text prefix (see :func:`detect_languages`)."""
+    settings = lexicon().detection
+    result = np.full(len(arr), None, dtype=object)
     scripts = settings["scripts"]
     main = [s for s in scripts if s.get("main") and s["lang"] != "latin"]
     rest = [s for s in scripts if not s.get("main")]
@@ -531,7 +541,7 @@ def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Seri
     latin_rows = np.flatnonzero(result == "latin")
     if len(latin_rows):
         result[latin_rows] = _latin_languages(arr.take(pa.array(latin_rows)), settings)
-    return pd.Series(result, index=texts.index, dtype=object)
+    return result
 
 
 def _function_word_regex(words: Sequence[str], ascii_bounded: bool) -> str:
@@ -693,14 +703,29 @@ class _Block:
 
 class TextColumns:
     """A column of texts prepared once for many concept searches (normalised per
-    language, lazily), so the strategy, measurement and crisis signals share the work."""
+    language, lazily), so the strategy, measurement and crisis signals share the work.
+
+    Candidates (and agencies) reuse answers, so each distinct (text, language) pair is
+    normalised and searched once; ``arrow``, ``originals``, ``langs`` and the blocks hold
+    the distinct pairs, and ``distinct_of_row`` maps each input row to its pair.
+    """
 
     def __init__(self, texts: pd.Series, langs: pd.Series | None = None) -> None:
-        self.arrow = _arrow(texts)
+        row_texts = _arrow(texts)
+        detected = detect_languages(texts, arrow=row_texts) if langs is None else langs
+        row_langs = detected.to_numpy(dtype=object)
+        first_rows, self.distinct_of_row = _distinct_pairs(row_texts, row_langs)
+        self.n_rows = len(row_langs)
+        self.arrow = row_texts.take(pa.array(first_rows, type=pa.int64()))
         self.originals = np.asarray(self.arrow.to_numpy(zero_copy_only=False), dtype=object)
-        detected = detect_languages(texts, arrow=self.arrow) if langs is None else langs
-        self.langs = detected.to_numpy(dtype=object)
+        self.langs = row_langs[first_rows]
         self._blocks: dict[str | None, _Block] = {}
+
+    def _distinct_mask(self, row_mask: np.ndarray) -> np.ndarray:
+        """Which distinct texts have at least one of the selected rows."""
+        mask = np.zeros(len(self.originals), dtype=bool)
+        mask[self.distinct_of_row[row_mask]] = True
+        return mask
 
     def languages(self) -> list[str | None]:
         return list(pd.unique(pd.Series(self.langs, dtype=object)))
@@ -719,10 +744,56 @@ class TextColumns:
         return self._blocks[lang]
 
     def first_hits(self, scope: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:
-        """The first hit of each concept in each text (see :func:`first_hits`)."""
+        """The first hit of each concept in each text (see :func:`first_hits`): found
+        once per distinct text, then copied to every row in the concept's scope."""
+        row_masks = {c: np.asarray(m, dtype=bool) for c, m in scope.items()}
+        distinct_masks = {c: self._distinct_mask(m) for c, m in row_masks.items()}
+        found = self._distinct_first_hits(distinct_masks)
+        if found.empty:
+            return found
+        return self._spread_hits(found, row_masks)
+
+    def _spread_hits(self, found: pd.DataFrame, row_masks: Mapping[str, np.ndarray]
+                     ) -> pd.DataFrame:
+        """Hits of the distinct texts -> hits of the rows, in the order one search per
+        (language, concept) over all rows gives: language, then concept, then row."""
+        lang_rank = {lang: i for i, lang in enumerate(lexicon().languages)}
+        distinct_rank = np.array([lang_rank.get(lang, -1) for lang in self.langs])
+        found_concepts = found["concept"].to_numpy(dtype=object)
+        found_rows = found["row"].to_numpy(dtype=np.int64)
+        rows_parts: list[np.ndarray] = []
+        hit_parts: list[np.ndarray] = []
+        concept_parts: list[np.ndarray] = []
+        for concept_number, (concept, mask) in enumerate(row_masks.items()):
+            of_concept = np.flatnonzero(found_concepts == concept)
+            if not len(of_concept):
+                continue
+            hit_of_distinct = np.full(len(self.originals), -1, dtype=np.int64)
+            hit_of_distinct[found_rows[of_concept]] = of_concept
+            rows = np.flatnonzero(mask)
+            hit = hit_of_distinct[self.distinct_of_row[rows]]
+            rows_parts.append(rows[hit >= 0])
+            hit_parts.append(hit[hit >= 0])
+            concept_parts.append(np.full((hit >= 0).sum(), concept_number))
+        rows = np.concatenate(rows_parts)
+        hits = np.concatenate(hit_parts)
+        concept_numbers = np.concatenate(concept_parts)
+        order = np.lexsort((rows, concept_numbers, distinct_rank[self.distinct_of_row[rows]]))
+        rows, hits = rows[order], hits[order]
+        return pd.DataFrame(
+            {
+                "row": rows,
+                "concept": found_concepts[hits],
+                "start": found["start"].to_numpy(dtype=np.int64)[hits],
+                "end": found["end"].to_numpy(dtype=np.int64)[hits],
+                "matched_text": found["matched_text"].to_numpy(dtype=object)[hits],
+            }
+        )
+
+    def _distinct_first_hits(self, masks: Mapping[str, np.ndarray]) -> pd.DataFrame:
+        """The first hit of each concept in each distinct text in its scope."""
         lex = lexicon()
         columns = ["row", "concept", "start", "end", "matched_text"]
-        masks = {c: np.asarray(m, dtype=bool) for c, m in scope.items()}
         parts: list[pd.DataFrame] = []
         if not masks or len(self.originals) == 0:
             return pd.DataFrame(columns=columns)
@@ -858,10 +929,18 @@ class TextColumns:
     def specificity(self, rows: np.ndarray | None = None) -> pd.DataFrame:
         """Numbers, percentages, time_frames, named_metrics per text (zeros outside
         ``rows`` and for languages the lexicon lacks)."""
+        selected = (np.ones(self.n_rows, dtype=bool) if rows is None
+                    else np.asarray(rows, dtype=bool))
+        values = self._distinct_specificity(self._distinct_mask(selected))[self.distinct_of_row]
+        values[~selected] = 0
+        return pd.DataFrame(
+            values, columns=["numbers", "percentages", "time_frames", "named_metrics"]
+        )
+
+    def _distinct_specificity(self, selected: np.ndarray) -> np.ndarray:
+        """The four counts of each selected distinct text (zeros for the others)."""
         lex = lexicon()
-        n = len(self.originals)
-        selected = np.ones(n, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
-        values = np.zeros((n, 4), dtype=np.int64)
+        values = np.zeros((len(self.originals), 4), dtype=np.int64)
         # Numbers need no lexicon: count them in every selected text.
         chosen = np.flatnonzero(selected)
         if len(chosen):
@@ -878,9 +957,7 @@ class TextColumns:
                 pattern = lex.specificity_pattern(kind, lang)
                 if pattern is not None:
                     values[where, column] = _count(norm, pattern.re2)
-        return pd.DataFrame(
-            values, columns=["numbers", "percentages", "time_frames", "named_metrics"]
-        )
+        return values
 
 
 def first_hits(
@@ -903,6 +980,22 @@ def specificity_table(
     table = TextColumns(texts, langs).specificity(None if rows is None else np.asarray(rows))
     table.index = texts.index
     return table
+
+
+def _distinct_pairs(texts: pa.Array, langs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each distinct (text, language) pair, in row order; each row's pair)."""
+    if len(texts) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    text_codes = np.asarray(pc.dictionary_encode(texts).indices.to_numpy(), dtype=np.int64)
+    lang_codes, lang_values = pd.factorize(pd.Series(langs, dtype=object),
+                                           use_na_sentinel=False)
+    keys = text_codes * max(len(lang_values), 1) + lang_codes
+    _, first_rows, pair_of_row = np.unique(keys, return_index=True, return_inverse=True)
+    # Number the pairs in the order of their first row.
+    order = np.argsort(first_rows, kind="stable")
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    return first_rows[order], renumber[pair_of_row.reshape(-1)]
 
 
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

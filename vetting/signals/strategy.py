@@ -77,15 +77,20 @@ def _quote(text: pd.Series, limit: int) -> pd.Series:
     return text.where(~long, text.str.slice(0, limit - 1) + "…")
 
 
-def join_by_key(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
+def join_by_key(keys: pd.Series | np.ndarray, values: pd.Series | np.ndarray,
+                sep: str) -> pd.Series:
     """Values joined per key, in input order, without a Python call per group
-    (np.add.reduceat concatenates the strings of each run of equal keys)."""
+    (np.add.reduceat concatenates the strings of each run of equal keys). An object
+    array of values is taken as holding str already (no conversion)."""
     key_array = np.asarray(keys)
     if len(key_array) == 0:
         return pd.Series(dtype=object)
     order = np.argsort(key_array, kind="stable")
     sorted_keys = key_array[order]
-    texts = np.asarray(values.astype(str), dtype=object)[order]
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        texts = values[order]
+    else:
+        texts = np.asarray(pd.Series(values).astype(str), dtype=object)[order]
     first = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
     pieces = np.where(first, texts, sep + texts)
     joined = np.add.reduceat(pieces, np.flatnonzero(first))
@@ -98,7 +103,7 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
     qsources = question_sources()
     raw = frames.answers
     answers = raw[raw["question_id"].isin(list(qsources))].reset_index(drop=True)
-    text = answers["text"].astype(object).where(answers["text"].notna(), "").astype(str)
+    text = _text_or_empty(answers["text"])
     stripped_length = text.str.strip().str.len().astype(int)
     lang = detect_languages(text)
     supported = lang.isin(list(lex.languages))
@@ -123,6 +128,10 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
         [(qid, concept) for qid, concepts in lex.expected.items() for concept in concepts],
         columns=["question_id", "concept"],
     )
+    # (row, concept) pairs as one integer, to test membership without string merges.
+    concept_number = {cid: number for number, cid in enumerate(lex.concepts)}
+    n_concepts = len(concept_number)
+    expected["concept_number"] = expected["concept"].map(concept_number)
     scope: dict[str, np.ndarray] = {}
     for concept, node in lex.concepts.items():
         if node.kind == "anti":
@@ -141,9 +150,12 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
     hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64})
     pairs = answers[["question_id"]].reset_index(names="row").merge(expected, on="question_id")
     pairs = pairs[judged[pairs["row"].to_numpy()]] if len(pairs) else pairs
-    hits = hits.merge(pairs.assign(expected=True), on=["row", "concept"], how="left")
-    hits["expected"] = hits["expected"].astype("boolean").fillna(False).astype(bool)
-    hits = hits.drop(columns=["question_id"], errors="ignore")
+    pair_keys = (pairs["row"].to_numpy(dtype=np.int64) * n_concepts
+                 + pairs["concept_number"].to_numpy(dtype=np.int64))
+    hit_keys = (hits["row"].to_numpy(dtype=np.int64) * n_concepts
+                + hits["concept"].map(concept_number).to_numpy(dtype=np.int64))
+    # kind="table": a lookup over the key range, far faster here than sorting.
+    hits["expected"] = np.isin(hit_keys, pair_keys, kind="table")
     labels = {cid: node.label for cid, node in lex.concepts.items()}
     hits["phrase"] = (
         hits["concept"].map(labels) + ' ("' + _quote(hits["matched_text"],
@@ -166,10 +178,10 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
 
     ordered = found.sort_values(["row", "start"])
     found_text = join_by_key(ordered["row"], ordered["phrase"], "; ")
-    missing = pairs.merge(found[["row", "concept"]], on=["row", "concept"], how="left",
-                          indicator=True)
-    missing = missing[missing["_merge"] == "left_only"]
-    missing_text = join_by_key(missing["row"], missing["concept"].map(labels), ", ")
+    missing = ~np.isin(pair_keys, hit_keys[hits["expected"].to_numpy()], kind="table")
+    label_of_number = np.array([labels[cid] for cid in concept_number], dtype=object)
+    missing_labels = label_of_number[(pair_keys % n_concepts)[missing]]
+    missing_text = join_by_key(pairs["row"].to_numpy()[missing], missing_labels, ", ")
     answers = answers.assign(
         n_expected=n_expected,
         n_found=n_found.where(judged),
@@ -190,6 +202,13 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
         name=_CID,
     )
     return AnswerAnalysis(answers=answers, hits=hits, candidates=candidates)
+
+
+def _text_or_empty(column: pd.Series) -> pd.Series:
+    """The texts as str, missing ones empty (an Arrow str column is kept as it is)."""
+    if column.dtype == "str":
+        return column.fillna("")
+    return column.astype(object).where(column.notna(), "").astype(str)
 
 
 def _unknown_language_claims(answers: pd.DataFrame) -> pd.DataFrame:
