@@ -8,8 +8,11 @@ and a follower sample for the audience audit in ``follower_sample_csv``.
 Problems with severity ``error`` mean something was not loaded (a file, or a CSV row);
 ``warning`` means it loaded but a value looks implausible and deserves a look.
 
->>> result = load_portfolios(Path("sample_portfolios"))  # doctest: +SKIP
->>> [str(p) for p in result.problems]  # doctest: +SKIP
+Usage::
+
+    result = load_portfolios(Path("sample_portfolios"))
+    for problem in result.problems:
+        print(problem)  # e.g. "sample.json: accounts[0].followers: must be at least 0; got -5"
 """
 
 from __future__ import annotations
