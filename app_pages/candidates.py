@@ -49,8 +49,10 @@ def page() -> None:
                        on_click=_use_uploads)
         cols[1].button("Use the sample portfolios", on_click=_use_samples)
         brief = st.file_uploader("Hiring brief (.yaml or .json)", type=["yaml", "yml", "json"])
-        if brief is not None:
-            st.session_state["brief_upload"] = (brief.name, brief.getvalue())
+        # Removing the uploaded brief brings the sample brief back.
+        st.session_state["brief_upload"] = (
+            None if brief is None else (brief.name, brief.getvalue())
+        )
         st.caption("Send candidates a blank template, or the schema their files must follow:")
         dl = st.columns(3)
         dl[0].download_button(

@@ -24,6 +24,8 @@ def _reweight(rubric: Rubric, editor_key: str) -> None:
         if changes.get("weight") is not None:
             copy.criteria[int(row)].weight = float(changes["weight"])
     copy.title = f"{rubric.title} (reweighted)"
+    # Its own id, so its suggested levels and ratings never mix with the original's.
+    copy.id = f"{rubric.id}-reweighted"[:80]
     st.session_state["custom_rubrics"][copy.title] = dump_rubric(copy)
     st.session_state["rubric_choice"] = copy.title
     flash(f"Now scoring with '{copy.title}'.")

@@ -360,3 +360,11 @@ def test_a_sqlite_file_on_disk_is_readable_by_plain_sqlite(tmp_path: Path) -> No
     with sqlite3.connect(tmp_path / "vetting.db") as connection:
         rows = connection.execute("SELECT rater, level, note FROM ratings").fetchall()
     assert rows == [("ana", 4, "strong")]
+
+
+def test_a_viewer_name_with_spaces_sees_their_own_ratings(store: Store) -> None:
+    _with_candidate(store)
+    store.rate("c1", "agency", "Ana", "strategy_depth", 4, "clear plan")
+    store.submit("c1", "agency", "Ana")
+    assert [r.rater for r in store.ratings_visible_to("c1", "agency", " Ana ")] == ["Ana"]
+    assert store.has_submitted("c1", "agency", "Ana ")

@@ -768,6 +768,7 @@ class Store:
         return submitted
 
     def has_submitted(self, candidate_id: str, rubric_id: str, rater: str) -> bool:
+        rater = rater.strip()  # as the write methods store it
         with self._read() as connection:
             return self._submitted(connection, candidate_id, rubric_id, rater) is not None
 
@@ -783,6 +784,7 @@ class Store:
     def ratings_visible_to(self, candidate_id: str, rubric_id: str, viewer: str) -> list[Rating]:
         """The viewer's own ratings always; other raters' (submitted ones) only after the
         viewer has submitted: independent judgement first, then the panel."""
+        viewer = viewer.strip()  # as the write methods store rater names
         with self._read() as connection:
             viewer_submitted = self._submitted(connection, candidate_id, rubric_id, viewer)
             query = sa.select(ratings).where(
