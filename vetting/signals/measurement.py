@@ -21,7 +21,7 @@ from vetting.signals.strategy import (
     AnswerAnalysis,
     answer_analysis,
     answer_findings,
-    anti_hits,
+    anti_concept_flags,
     flag_columns,
     join_by_key,
     level_from_score,
@@ -240,29 +240,8 @@ def _kpi_findings(frames: PortfolioFrames) -> pd.DataFrame:
 
 
 def _attribution_flags(analysis: AnswerAnalysis) -> pd.DataFrame:
-    first = anti_hits(analysis, "claims_full_attribution")
-    if first.empty:
-        return findings_frame([])
-    detail = (
-        "The answer to " + first["question_id"] + ' claims full attribution: "'
-        + first["matched_text"].astype(str).str.slice(0, 60) + '" (chars '
-        + first["start"].astype(str) + "-" + first["end"].astype(str)
-        + "). 004 §5: not everything can be tracked directly."
-    )
-    return findings_frame(
-        pd.DataFrame(
-            {
-                _CID: first[_CID],
-                "area": AREA,
-                "signal": "claims_full_attribution",
-                "subject": "answer: " + first["question_id"],
-                "value": first["n_answers"].astype(float),
-                "unit": "answers",
-                "comparison": "lexicon of full-attribution claims, negated forms excluded",
-                "suggested_level": np.nan,
-                **flag_columns("claims_full_attribution"),
-                "confidence": float(lexicon().judging["lexicon_confidence"]),
-                "detail": detail,
-            }
-        )
+    return anti_concept_flags(
+        analysis, AREA, "claims_full_attribution", "claims full attribution",
+        "004 §5: not everything can be tracked directly.",
+        "lexicon of full-attribution claims, negated forms excluded",
     )

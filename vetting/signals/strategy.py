@@ -464,34 +464,45 @@ def anti_hits(analysis: AnswerAnalysis, concept: str) -> pd.DataFrame:
     return first.merge(counts, left_on=_CID, right_index=True)
 
 
-def _followers_flags(analysis: AnswerAnalysis) -> pd.DataFrame:
-    first = anti_hits(analysis, "followers_as_audience")
+def anti_concept_flags(analysis: AnswerAnalysis, area: str, concept: str, claim: str,
+                       consequence: str, comparison: str) -> pd.DataFrame:
+    """One flag per candidate whose answers say an anti-concept (its id is the flag id),
+    quoting the first place it was said."""
+    first = anti_hits(analysis, concept)
     if first.empty:
         return findings_frame([])
     limit = int(lexicon().judging["quote_max_chars"])
     detail = (
-        "The answer to " + first["question_id"] + ' treats followers as the audience or '
-        'follower growth as the goal: "' + _quote(first["matched_text"], limit) + '" (chars '
+        "The answer to " + first["question_id"] + f' {claim}: "'
+        + _quote(first["matched_text"], limit) + '" (chars '
         + first["start"].astype(str) + "-" + first["end"].astype(str) + "); "
-        + first["n_answers"].astype(str) + " answer(s) say so. 000 §5: not all followers "
-        "make up the target audience."
+        + first["n_answers"].astype(str) + f" answer(s) say so. {consequence}"
     )
     return findings_frame(
         pd.DataFrame(
             {
                 _CID: first[_CID],
-                "area": AREA,
-                "signal": "followers_as_audience",
+                "area": area,
+                "signal": concept,
                 "subject": "answer: " + first["question_id"],
                 "value": first["n_answers"].astype(float),
                 "unit": "answers",
-                "comparison": "lexicon of followers-as-audience phrases, negated forms excluded",
+                "comparison": comparison,
                 "suggested_level": np.nan,
-                **flag_columns("followers_as_audience"),
+                **flag_columns(concept),
                 "confidence": float(lexicon().judging["lexicon_confidence"]),
                 "detail": detail,
             }
         )
+    )
+
+
+def _followers_flags(analysis: AnswerAnalysis) -> pd.DataFrame:
+    return anti_concept_flags(
+        analysis, AREA, "followers_as_audience",
+        "treats followers as the audience or follower growth as the goal",
+        "000 §5: not all followers make up the target audience.",
+        "lexicon of followers-as-audience phrases, negated forms excluded",
     )
 
 
