@@ -164,6 +164,36 @@ def test_vectorised_hits_agree_with_single_text_hits() -> None:
         assert got == expected, text
 
 
+def test_vectorised_positions_survive_marks_composition_and_ascii_shortcuts() -> None:
+    """The column path maps positions through removed Arabic marks, NFC composition and
+    tatweel with numpy (and skips the character index for all-ASCII blocks); every span
+    must still be the one the single-text path gives."""
+    import unicodedata
+
+    texts = pd.Series([
+        "نحدد الجمهورَ المستهدَفَ أولاً ثم نختار القنوات ونقيس الوصول شهرياً.",
+        "نحدد الجمهور المستهدف " + "ا\u0654" + "ولاً ونرسل تقريراً شهرياً للعميل.",  # decomposed hamza
+        "نحدد الجمهـــور المستهدف ونراجع مؤشرات الأداء كل أسبوع مع الفريق.",  # tatweel
+        unicodedata.normalize("NFD", "우리는 타겟 고객을 먼저 정하고 매주 보고서를 보냅니다."),
+        "We define the target audience first and report weekly to the client.",
+        "Ｋey target audience: define the KPIs with the client every month.",
+    ])
+    langs = pd.Series(["ar", "ar", "ar", "ko", "en", "en"], dtype=object)
+    lex = lexicon()
+    scope = {c: np.ones(len(texts), dtype=bool) for c in lex.concepts}
+    vectorised = first_hits(texts, langs, scope)
+    for row, text in enumerate(texts):
+        expected = {}
+        for hit in find_concepts(text, langs[row]):
+            expected.setdefault(hit.concept, (hit.start, hit.end, hit.matched_text))
+        got = {
+            r.concept: (r.start, r.end, r.matched_text)
+            for r in vectorised[vectorised["row"] == row].itertuples()
+        }
+        assert got == expected, text
+    assert set(vectorised["row"]) == set(range(len(texts)))
+
+
 def test_repeated_texts_get_the_hits_of_their_own_rows_and_scope() -> None:
     """Each distinct text is searched once; every row still gets its own hits, only for
     the concepts in its scope, in the order one search per row would give."""

@@ -413,10 +413,31 @@ def _on_rows_matching(arr: pa.Array, pattern: str, change: Any) -> pa.Array:
     return pc.replace_with_mask(arr, mask, changed)
 
 
+def _compose(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """NFC of the texts that may compose (most do not), and which of them it shortened
+    or lengthened."""
+    resized = np.zeros(len(arr), dtype=bool)
+    composes = _present(arr, _MAY_COMPOSE)
+    if not composes.any():
+        return arr, resized
+    mask = pa.array(composes)
+    before = arr.filter(mask)
+    after = pc.utf8_normalize(before, form="NFC")
+    resized[composes] = np.asarray(
+        pc.not_equal(pc.utf8_length(before), pc.utf8_length(after))
+        .to_numpy(zero_copy_only=False), dtype=bool,
+    )
+    return pc.replace_with_mask(arr, mask, after), resized
+
+
 def _normalise_array(arr: pa.Array, lang: str | None) -> pa.Array:
     """Vectorised :func:`normalise` (RE2 over a whole column, changing only the texts
     that need it)."""
-    out = _on_rows_matching(arr, _MAY_COMPOSE, lambda a: pc.utf8_normalize(a, form="NFC"))
+    return _fold_array(_compose(arr)[0], lang)
+
+
+def _fold_array(out: pa.Array, lang: str | None) -> pa.Array:
+    """The one-to-one folds and the removal of Arabic marks, after :func:`_compose`."""
     out = _on_rows_matching(
         out, f"[{_SPACES}{_APOSTROPHES}]",
         lambda a: pc.replace_substring_regex(
@@ -664,41 +685,91 @@ class _Block:
     original: pa.Array
     normalised: pa.Array
     shifted: np.ndarray  # normalised length differs from the original
+    nfc_stable: np.ndarray  # NFC left the length alone (only marks may have gone)
     _char_index: tuple[np.ndarray, np.ndarray] | None = None
-    _unmark_index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    _unmark_index: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def unmark_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def unmark_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For Arabic texts: (row start in code points, row end, running count of kept
-        characters, NFC leaves the row's length alone) over the whole block, once."""
+        characters) over the whole block, once.
+
+        Read straight from the UTF-8 bytes: every Arabic mark is a two-byte sequence, so
+        only those are decoded.
+        """
         if self._unmark_index is None:
-            values = self.original.to_pylist()
-            points, row_starts = _code_points(values)
-            kept = np.ones(len(points), dtype=bool)
-            for lo, hi in _ARABIC_MARK_RANGES:
-                kept &= ~((points >= lo) & (points <= hi))
-            lengths = np.asarray(pc.utf8_length(self.original).to_numpy(zero_copy_only=False))
-            nfc = np.asarray(pc.utf8_length(pc.utf8_normalize(self.original, form="NFC"))
-                             .to_numpy(zero_copy_only=False))
-            kept_cum = np.cumsum(kept.view(np.uint8), dtype=np.int32)
-            self._unmark_index = (row_starts, row_starts + lengths, kept_cum, nfc == lengths)
+            data, offsets = _utf8_bytes(self.original)
+            leads = np.flatnonzero((data & 0xC0) != 0x80)  # one per code point
+            first = data[leads]
+            second = data[np.minimum(leads + 1, max(len(data) - 1, 0))]
+            two_byte = (first & 0xE0) == 0xC0
+            points = ((first.astype(np.int32) & 0x1F) << 6) | (second & 0x3F)
+            is_mark = two_byte & _ARABIC_MARK_TABLE[np.minimum(points, len(_ARABIC_MARK_TABLE) - 1)]
+            kept_cum = np.cumsum(~is_mark, dtype=np.int64)
+            row_bounds = np.searchsorted(leads, offsets)
+            self._unmark_index = (row_bounds[:-1], row_bounds[1:], kept_cum)
         return self._unmark_index
 
-    def char_index(self) -> tuple[np.ndarray, np.ndarray]:
-        """(row byte offsets, running count of UTF-8 lead bytes) of the normalised
-        texts: byte b of row r is character cum[off[r] + b] - cum[off[r]]."""
+    def char_index(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """(row byte offsets, running count of UTF-8 lead bytes or None when every text
+        is ASCII) of the normalised texts (see :meth:`char_spans`)."""
         if self._char_index is None:
-            arr = pa.concat_arrays([self.normalised])
-            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
-                arr.offset: arr.offset + len(arr) + 1
-            ]
-            buffer = arr.buffers()[2]
-            data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(
-                0, np.uint8
-            )
-            lead = ((data & 0xC0) != 0x80).view(np.uint8)
-            cum = np.concatenate([np.zeros(1, np.int32), np.cumsum(lead, dtype=np.int32)])
+            data, offsets = _utf8_bytes(self.normalised)
+            cum = None
+            if len(data) and data.max() >= 0x80:
+                lead = ((data & 0xC0) != 0x80).view(np.uint8)
+                cum = np.concatenate([np.zeros(1, np.int32), np.cumsum(lead, dtype=np.int32)])
             self._char_index = (offsets, cum)
         return self._char_index
+
+    def char_spans(self, local: np.ndarray, byte_spans: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Character (start, end) in the normalised texts at ``local`` of RE2's byte
+        spans (rows of [byte start, byte length])."""
+        offsets, cum = self.char_index()
+        byte_start = byte_spans[:, 0].astype(np.int64)
+        byte_end = byte_start + byte_spans[:, 1]
+        if cum is None:  # ASCII: a byte is a character
+            return byte_start, byte_end
+        row_start = offsets[local]
+        return (cum[row_start + byte_start] - cum[row_start],
+                cum[row_start + byte_end] - cum[row_start])
+
+
+def _utf8_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes, row byte offsets rebased to 0) of a large_string array, no copies
+    beyond Arrow's own compaction."""
+    arr = pa.concat_arrays([arr])
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+        arr.offset: arr.offset + len(arr) + 1
+    ]
+    buffer = arr.buffers()[2]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    return data[offsets[0]: offsets[-1]], offsets - offsets[0]
+
+
+# Which code points below U+06EE are Arabic marks (a lookup table for the byte decoder).
+_ARABIC_MARK_TABLE = np.zeros(0x06EF, dtype=bool)
+for _low, _high in _ARABIC_MARK_RANGES:
+    _ARABIC_MARK_TABLE[_low: _high + 1] = True
+
+
+@dataclass(frozen=True)
+class _Hits:
+    """The first hit of one concept in each text of a block that has one."""
+
+    concept: str
+    rows: np.ndarray  # distinct-text positions
+    start: np.ndarray
+    end: np.ndarray
+    matched: np.ndarray  # object array of str
+
+
+def _rows_of(arr: pa.Array, local: np.ndarray) -> pa.Array:
+    """``arr`` at positions ``local`` (sorted, unique): the array itself when that is all
+    of it, which is common and saves a copy."""
+    if len(local) == len(arr):
+        return arr
+    return arr.take(pa.array(local, type=pa.int64()))
 
 
 class TextColumns:
@@ -735,12 +806,13 @@ class TextColumns:
             mask = pd.isna(self.langs) if lang is None else self.langs == lang
             positions = np.flatnonzero(mask)
             original = self.arrow.take(pa.array(positions, type=pa.int64()))
-            normalised = _normalise_array(original, lang)
+            composed, resized = _compose(original)
+            normalised = _fold_array(composed, lang)
             shifted = np.asarray(
                 pc.not_equal(pc.utf8_length(original), pc.utf8_length(normalised))
                 .to_numpy(zero_copy_only=False), dtype=bool,
             )
-            self._blocks[lang] = _Block(positions, original, normalised, shifted)
+            self._blocks[lang] = _Block(positions, original, normalised, shifted, ~resized)
         return self._blocks[lang]
 
     def first_hits(self, scope: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:
@@ -794,7 +866,6 @@ class TextColumns:
         """The first hit of each concept in each distinct text in its scope."""
         lex = lexicon()
         columns = ["row", "concept", "start", "end", "matched_text"]
-        parts: list[pd.DataFrame] = []
         if not masks or len(self.originals) == 0:
             return pd.DataFrame(columns=columns)
         any_scope = np.logical_or.reduce(list(masks.values()))
@@ -813,42 +884,50 @@ class TextColumns:
                         continue
                     lex.guard_pattern(concept, lang)  # build lazily cached sources here
                     searches.append((block, lang, concept, pattern, local))
-            parts = list(pool.map(lambda task: self._search(*task), searches))
-        parts = [part for part in parts if len(part)]
-        if not parts:
+            found = [hit for hit in pool.map(lambda task: self._search(*task), searches)
+                     if hit is not None]
+        if not found:
             return pd.DataFrame(columns=columns)
-        return pd.concat(parts, ignore_index=True)[columns]
+        return pd.DataFrame(
+            {
+                "row": np.concatenate([hit.rows for hit in found]),
+                "concept": np.repeat(np.array([hit.concept for hit in found], dtype=object),
+                                     [len(hit.rows) for hit in found]),
+                "start": np.concatenate([hit.start for hit in found]),
+                "end": np.concatenate([hit.end for hit in found]),
+                "matched_text": np.concatenate([hit.matched for hit in found]),
+            }
+        )
 
     def _indexed_block(self, lang: str | None) -> _Block:
         """The block of a language with its character index built, before the threads
         that search it share it."""
         block = self.block(lang)
         block.char_index()
+        if lang == "ar" and block.shifted.any():
+            block.unmark_index()
         return block
 
     def _search(self, block: _Block, lang: str, concept: str, pattern: Pattern,
-                local: np.ndarray) -> pd.DataFrame:
+                local: np.ndarray) -> _Hits | None:
         """RE2 finds which texts match, then the span of the group ``m`` (in bytes, turned
         into characters); spans go back to the original text in :meth:`_locate`."""
-        subset = block.normalised.take(pa.array(local, type=pa.int64()))
+        subset = _rows_of(block.normalised, local)
         # One RE2 pass: texts without a match come back null.
         spans = pc.extract_regex_span(subset, pattern.re2)
         hit = np.asarray(spans.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         if not hit.any():
-            return pd.DataFrame()
+            return None
         local_hit = local[hit]
         flat = (
             spans.filter(pa.array(hit)).field("m").flatten()
             .to_numpy(zero_copy_only=False).reshape(-1, 2)
         )
-        offsets, cum = block.char_index()
-        row_start = offsets[local_hit]
-        start = cum[row_start + flat[:, 0]] - cum[row_start]
-        end = cum[row_start + flat[:, 0] + flat[:, 1]] - cum[row_start]
+        start, end = block.char_spans(local_hit, flat)
         return self._locate(block, lang, concept, local_hit, start, end)
 
     def _locate(self, block: _Block, lang: str, concept: str, local: np.ndarray,
-                start: np.ndarray, end: np.ndarray) -> pd.DataFrame:
+                start: np.ndarray, end: np.ndarray) -> _Hits | None:
         """Normalised spans -> original spans; anti-concepts confirmed against guards.
 
         Texts whose normalised length equals the original keep their positions; Arabic
@@ -872,8 +951,8 @@ class TextColumns:
             # Texts that only lost marks: the k-th kept character is found by searching
             # the running count of kept characters; the end extends over the marks after
             # the last matched letter, as the Python path does.
-            row_starts, row_ends, kept_cum, nfc_stable = block.unmark_index()
-            fast = np.flatnonzero(shifted & nfc_stable[local])
+            row_starts, row_ends, kept_cum = block.unmark_index()
+            fast = np.flatnonzero(shifted & block.nfc_stable[local])
             if len(fast):
                 first_char = row_starts[local[fast]]
                 before = np.where(first_char > 0, kept_cum[np.maximum(first_char - 1, 0)], 0)
@@ -892,11 +971,11 @@ class TextColumns:
                 continue
             start[i], end[i] = starts[spans[0][0]], ends[spans[0][1] - 1]
         rows, start, end = rows[keep], start[keep], end[keep]
-        matched = [self.originals[r][s:e] for r, s, e in zip(rows, start, end, strict=True)]
-        return pd.DataFrame(
-            {"row": rows, "concept": concept, "start": start, "end": end,
-             "matched_text": matched}
-        )
+        if not len(rows):
+            return None
+        matched = np.empty(len(rows), dtype=object)
+        matched[:] = [self.originals[r][s:e] for r, s, e in zip(rows, start, end, strict=True)]
+        return _Hits(concept, rows, start, end, matched)
 
     def _apply_guard(self, block: _Block, pattern: Pattern, guard: Pattern,
                      local: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -906,7 +985,7 @@ class TextColumns:
         Decided column-wise when the text holds one hit and one guard match; texts with
         more go to the Python path (``slow``), which checks every occurrence.
         """
-        texts = block.normalised.take(pa.array(local, type=pa.int64()))
+        texts = _rows_of(block.normalised, local)
         # One RE2 pass finds the guarded texts and the guard spans (each call compiles
         # the pattern again, which is most of the cost on a few texts).
         all_spans = pc.extract_regex_span(texts, guard.re2)
@@ -917,10 +996,7 @@ class TextColumns:
         subset = texts.take(pa.array(guarded, type=pa.int64()))
         spans = all_spans.filter(pa.array(present)).field("m")
         flat = spans.flatten().to_numpy(zero_copy_only=False).reshape(-1, 2)
-        offsets, cum = block.char_index()
-        row_start = offsets[local[guarded]]
-        guard_start = cum[row_start + flat[:, 0]] - cum[row_start]
-        guard_end = cum[row_start + flat[:, 0] + flat[:, 1]] - cum[row_start]
+        guard_start, guard_end = block.char_spans(local[guarded], flat)
         single = (_count(subset, pattern.re2) == 1) & (_count(subset, guard.re2) == 1)
         overlap = (guard_start < end[guarded]) & (start[guarded] < guard_end)
         keep[guarded[single & overlap]] = False
@@ -996,13 +1072,6 @@ def _distinct_pairs(texts: pa.Array, langs: np.ndarray) -> tuple[np.ndarray, np.
     renumber = np.empty_like(order)
     renumber[order] = np.arange(len(order))
     return first_rows[order], renumber[pair_of_row.reshape(-1)]
-
-
-def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All texts as one array of code points, and each text's start in it."""
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(texts) else lengths
-    return np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32), starts
 
 
 # --------------------------------------------------------------------------- numbers
