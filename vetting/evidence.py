@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
@@ -21,7 +22,7 @@ from vetting.frames import PortfolioFrames, build_frames, empty_findings
 from vetting.loading import LoadResult
 from vetting.models import Brief, Rubric, Scorecard
 from vetting.scoring import Overrides, score_candidates
-from vetting.signals import SignalContext, findings_frame
+from vetting.signals import SignalContext, combine_findings
 
 # One module per rubric area (vetting/signals/<name>.py), run in this order.
 ANALYSERS: tuple[str, ...] = (
@@ -40,6 +41,9 @@ ANALYSERS: tuple[str, ...] = (
     "fit",
 )
 
+# The analysers that read the shared analysis of the written answers.
+READS_ANSWERS: frozenset[str] = frozenset({"claims", "strategy", "measurement", "community"})
+
 Analyser = Callable[[PortfolioFrames, SignalContext], pd.DataFrame]
 
 
@@ -52,12 +56,25 @@ def analysers() -> list[tuple[str, Analyser]]:
 
 
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
-    """All findings for all candidates, one table."""
-    parts = [analyse_one(frames, context) for _, analyse_one in analysers()]
-    parts = [part for part in parts if len(part)]
+    """All findings for all candidates, one table, in the order of :data:`ANALYSERS`.
+
+    The analysers that read the written answers run on a second thread while the others
+    run on this one: their shared answer analysis is mostly RE2 passes in Arrow, which
+    release the GIL, so both cores work.
+    """
+    def analyse_answers() -> dict[str, pd.DataFrame]:
+        return {name: analyse_one(frames, context)
+                for name, analyse_one in analysers() if name in READS_ANSWERS}
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        from_answers = pool.submit(analyse_answers)
+        found = {name: analyse_one(frames, context)
+                 for name, analyse_one in analysers() if name not in READS_ANSWERS}
+        found |= from_answers.result()  # raises the thread's error, if any
+    parts = [found[name] for name in ANALYSERS if len(found[name])]
     if not parts:
         return empty_findings()
-    return findings_frame(pd.concat(parts, ignore_index=True))
+    return combine_findings(parts)
 
 
 @dataclass(frozen=True)

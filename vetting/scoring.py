@@ -24,6 +24,7 @@ it by discussion (Kuncel et al. 2013, in BENCHMARKS.md). The rules, in one place
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -72,29 +73,144 @@ def apply_knockout_cap(total: float | None, knockout: bool, cap: float | None) -
     return min(total, cap)
 
 
-def _round_half_up(values: pd.Series) -> pd.Series:
-    return np.floor(values + 0.5)
-
-
-# The columns the arithmetic needs; long text columns stay behind (copying them on every
-# filter is what would make scoring slow on 10,000 candidates).
-_SCORING_COLUMNS = [
-    "candidate_id", "area", "suggested_level", "flag", "severity", "confidence", "summarised_by"
-]
+def _flag_severity(flags: np.ndarray, severities: np.ndarray, rubric: Rubric) -> np.ndarray:
+    """Per raised flag: the rubric's severity when the rubric defines the flag (a manager's
+    edit), else the finding's own, else caution. Flags repeat: each is looked up once."""
+    rubric_severity = {
+        flag.id: flag.severity for criterion in rubric.criteria for flag in criterion.red_flags
+    }
+    codes, distinct = pd.factorize(flags)
+    by_flag = np.array([rubric_severity.get(flag) for flag in distinct] + [None], dtype=object)
+    chosen = by_flag[codes]  # a code of -1 (no flag) picks the None at the end
+    unset = pd.isna(chosen)
+    chosen[unset] = severities[unset]
+    chosen[pd.isna(chosen)] = "caution"
+    return chosen
 
 
 def _with_severity(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     """Flags take the rubric's severity when the rubric defines them (a manager's edit)."""
-    rubric_severity = {
-        flag.id: flag.severity for criterion in rubric.criteria for flag in criterion.red_flags
-    }
     flagged = findings["flag"].notna().to_numpy()
-    raised = findings.loc[flagged, ["flag", "severity"]]  # few rows: map only these
-    chosen = raised["flag"].map(rubric_severity).astype(object)
-    chosen = chosen.fillna(raised["severity"]).fillna("caution")
     severity = np.full(len(findings), None, dtype=object)
-    severity[flagged] = chosen.to_numpy(dtype=object)
+    severity[flagged] = _flag_severity(
+        findings["flag"].to_numpy(dtype=object)[flagged],
+        findings["severity"].to_numpy(dtype=object)[flagged],
+        rubric,
+    )
     return findings.assign(severity=severity)
+
+
+@dataclass(frozen=True)
+class _AreaLevels:
+    """Suggested level and confidence per (candidate, area) with any evidence.
+
+    One entry per pair, sorted by candidate then area (the order of a groupby on both);
+    ``candidate`` and ``area`` are positions in the sorted ``candidate_ids`` and ``areas``.
+    ``knockout_ids`` are the candidates with a knockout flag, in any area.
+    """
+
+    candidate_ids: pd.Index
+    areas: pd.Index
+    candidate: np.ndarray
+    area: np.ndarray
+    level: np.ndarray
+    confidence: np.ndarray
+    knockout_ids: np.ndarray
+
+
+def _area_levels(findings: pd.DataFrame, rubric: Rubric) -> _AreaLevels:
+    """The rules of the module docstring, per (candidate, area), on integer codes.
+
+    Only findings with a level or a flag can count, so the work is on those rows (a third
+    of the table). Candidate and area become sorted integer codes and one int key
+    ``candidate × n_areas + area`` indexes flat per-pair arrays. Sums and means still go
+    through pandas' groupby: its compensated summation gives exactly the figures it always
+    gave, and rounding half up is sensitive to the last bit. Minima and maxima do not
+    depend on the order, so plain numpy does them.
+    """
+    has_level = findings["suggested_level"].notna().to_numpy()
+    flagged = findings["flag"].notna().to_numpy()
+    rows = np.flatnonzero(has_level | flagged)
+    has_level, flagged = has_level[rows], flagged[rows]
+    flag_rows = rows[flagged]
+    severity = _flag_severity(
+        findings["flag"].to_numpy(dtype=object)[flag_rows],
+        findings["severity"].to_numpy(dtype=object)[flag_rows],
+        rubric,
+    )
+    cap = np.full(len(rows), np.nan)
+    cap[flagged] = _level_caps(severity)
+    knockout = np.zeros(len(rows), dtype=bool)
+    knockout[flagged] = severity == "knockout"
+
+    candidate_codes, candidate_ids = pd.factorize(
+        findings["candidate_id"].to_numpy(dtype=object)[rows], sort=True
+    )
+    knockout_ids = candidate_ids[np.unique(candidate_codes[knockout & (candidate_codes >= 0)])]
+    area_codes, areas = pd.factorize(findings["area"], sort=True)
+    area_codes = area_codes[rows]
+    # A finding without an area (code -1) picks the False appended at the end.
+    in_rubric = np.append(areas.isin({criterion.area for criterion in rubric.criteria}), False)
+    counts = in_rubric[area_codes] & (candidate_codes >= 0)  # no candidate id, no group
+    leveled = has_level & counts
+    summarised = findings["summarised_by"].to_numpy(dtype=object)[rows[leveled]]
+    leveled[leveled] = pd.isna(summarised)
+    raised = flagged & counts
+    n_pairs = len(candidate_ids) * len(areas)
+    key = candidate_codes.astype(np.int64) * len(areas) + area_codes
+
+    confidence = findings["confidence"].to_numpy(dtype=float)[rows]
+    level_confidence = confidence[leveled]
+    weight = np.maximum(level_confidence, 0.05)  # NaN stays NaN, as with Series.clip
+    by_pair = pd.DataFrame(
+        {
+            "weighted": findings["suggested_level"].to_numpy(dtype=float)[rows[leveled]] * weight,
+            "weight": weight,
+            "confidence": level_confidence,
+        }
+    ).groupby(key[leveled], sort=False)
+    sums = by_pair[["weighted", "weight"]].sum()
+    mean_level = _spread(n_pairs, sums.index, (sums["weighted"] / sums["weight"]).to_numpy())
+    mean_confidence = by_pair["confidence"].mean()
+    from_levels = _spread(n_pairs, mean_confidence.index, mean_confidence.to_numpy())
+
+    lowest_cap = np.full(n_pairs, np.nan)
+    np.fmin.at(lowest_cap, key[raised], cap[raised])  # fmin/fmax skip NaN, as groupby does
+    from_flags = np.full(n_pairs, np.nan)
+    np.fmax.at(from_flags, key[raised], confidence[raised])
+
+    present = np.zeros(n_pairs, dtype=bool)
+    present[key[leveled | raised]] = True
+    pairs = np.flatnonzero(present)
+    rounded = np.floor(mean_level[pairs] + 0.5)
+    cap = lowest_cap[pairs]
+    level = np.fmin(rounded, cap)  # the lower of the two; NaN only when both are
+    level[np.isnan(rounded) & (cap >= SEVERITY_LEVEL_CAP["caution"])] = np.nan
+    from_levels, from_flags = from_levels[pairs], from_flags[pairs]
+    candidate, area = np.divmod(pairs, max(len(areas), 1))
+    return _AreaLevels(
+        candidate_ids=pd.Index(candidate_ids),
+        areas=areas,
+        candidate=candidate,
+        area=area,
+        level=level,
+        confidence=np.where(np.isnan(from_levels), from_flags, from_levels),
+        knockout_ids=knockout_ids,
+    )
+
+
+def _level_caps(severity: np.ndarray) -> np.ndarray:
+    """The level cap of each severity (NaN for one the caps do not know)."""
+    codes, distinct = pd.factorize(severity)
+    caps = [SEVERITY_LEVEL_CAP.get(name, np.nan) for name in distinct] + [np.nan]
+    return np.array(caps, dtype=float)[codes]
+
+
+def _spread(n_pairs: int, keys: pd.Index, values: np.ndarray) -> np.ndarray:
+    """``values`` (one per key in ``keys``) laid out flat over every pair key, NaN elsewhere."""
+    out = np.full(n_pairs, np.nan)
+    out[keys.to_numpy()] = values
+    return out
 
 
 def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
@@ -103,38 +219,22 @@ def suggest_levels(findings: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     Returns columns candidate_id, criterion_id, suggested_level (float, NaN = not
     enough data), confidence.
     """
-    areas = {criterion.area for criterion in rubric.criteria}
-    lean = findings[_SCORING_COLUMNS]
-    relevant = _with_severity(lean[lean["area"].isin(areas)], rubric)
-    keys = ["candidate_id", "area"]
-
-    leveled = relevant[relevant["suggested_level"].notna() & relevant["summarised_by"].isna()]
-    weight = leveled["confidence"].clip(lower=0.05)
-    by_area = (
-        leveled.assign(_weighted=leveled["suggested_level"] * weight, _weight=weight)
-        .groupby(keys)[["_weighted", "_weight"]]
-        .sum()
-    )
-    by_area["mean_level"] = by_area["_weighted"] / by_area["_weight"]
-    by_area["level_confidence"] = (
-        leveled.groupby(keys)["confidence"].mean().reindex(by_area.index)
-    )
-
-    flagged = relevant[relevant["flag"].notna()]
-    caps = flagged.assign(cap=flagged["severity"].map(SEVERITY_LEVEL_CAP)).groupby(keys).agg(
-        cap=("cap", "min"), flag_confidence=("confidence", "max")
-    )
-    combined = by_area[["mean_level", "level_confidence"]].join(caps, how="outer")
-    rounded = _round_half_up(combined["mean_level"])
-    cap = combined["cap"].astype(float)
-    level = pd.concat([rounded.astype(float), cap], axis=1).min(axis=1, skipna=True)
-    caution_only = rounded.isna() & (cap >= SEVERITY_LEVEL_CAP["caution"])
-    level = level.where(~caution_only)
-    confidence = combined["level_confidence"].fillna(combined["flag_confidence"])
+    levels = _area_levels(findings, rubric)
     per_area = pd.DataFrame(
-        {"suggested_level": level, "confidence": confidence}, index=combined.index
-    ).reset_index()
-
+        {
+            "candidate_id": levels.candidate_ids.take(levels.candidate),
+            "area": levels.areas.take(levels.area),
+            "suggested_level": levels.level,
+            "confidence": levels.confidence,
+        }
+    )
+    if findings.empty:  # no rows at all: the columns keep the findings' types, as they did
+        per_area = per_area.astype(
+            {
+                "candidate_id": findings["candidate_id"].dtype,
+                "confidence": findings["confidence"].dtype,
+            }
+        )
     criteria = pd.DataFrame(
         [{"criterion_id": c.id, "area": c.area} for c in rubric.criteria]
     )
@@ -156,15 +256,15 @@ def score_table(
     """
     criterion_ids = [c.id for c in rubric.criteria]
     weights = np.array([c.weight for c in rubric.criteria], dtype=float)
-    suggested = suggest_levels(findings, rubric)
-    levels = (
-        suggested.pivot_table(
-            index="candidate_id", columns="criterion_id", values="suggested_level",
-            aggfunc="first", dropna=False,
-        )
-        .reindex(index=candidates["candidate_id"], columns=criterion_ids)
-        .astype(float)
-    )
+    by_area = _area_levels(findings, rubric)
+    # Levels as a (candidate × area) grid with a spare all-NaN last row and column, so
+    # that a candidate without evidence or an area without findings (position -1) is NaN.
+    grid = np.full((len(by_area.candidate_ids) + 1, len(by_area.areas) + 1), np.nan)
+    grid[by_area.candidate, by_area.area] = by_area.level
+    candidate_ids = pd.Index(candidates["candidate_id"])
+    rows = by_area.candidate_ids.get_indexer(candidate_ids)
+    columns = by_area.areas.get_indexer([c.area for c in rubric.criteria])
+    levels = pd.DataFrame(grid[rows][:, columns], index=candidate_ids, columns=criterion_ids)
     for candidate_id, by_criterion in (overrides or {}).items():
         for criterion_id, level in by_criterion.items():
             if candidate_id in levels.index and criterion_id in levels.columns:
@@ -177,11 +277,7 @@ def score_table(
     with np.errstate(invalid="ignore", divide="ignore"):
         uncapped = np.where(judged_weight > 0, (points @ weights) / judged_weight, np.nan)
 
-    knockout_flags = _with_severity(findings[_SCORING_COLUMNS], rubric)
-    knockout_ids = set(
-        knockout_flags.loc[knockout_flags["severity"] == "knockout", "candidate_id"]
-    )
-    knockout = levels.index.isin(list(knockout_ids))
+    knockout = levels.index.isin(by_area.knockout_ids)
     total = uncapped.copy()
     if rubric.knockout_cap is not None:
         total = np.where(knockout, np.fmin(uncapped, rubric.knockout_cap), uncapped)
