@@ -11,12 +11,15 @@ row to its candidate's position once (cached per table) and count with numpy.
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from vetting.frames import PortfolioFrames
@@ -54,36 +57,154 @@ def flag_columns(flag_id: str) -> dict[str, str]:
 
 def fmt(values: pd.Series, spec: str) -> pd.Series:
     """Numbers formatted for a finding's detail text (each distinct value formatted once)."""
-    numbers = values.to_numpy(dtype=float)
-    # Factorize the bit patterns, so that 0.0 and -0.0 stay apart as format() keeps them.
-    codes, distinct = pd.factorize(numbers.view(np.int64))
-    texts = np.array(
-        [format(number, spec) for number in distinct.view(np.float64).tolist()], dtype=object
-    )
-    return pd.Series(texts[codes] if len(texts) else texts, index=values.index).astype(str)
+    texts = number_texts(values.to_numpy(dtype=float), spec)
+    return pd.Series(texts, index=values.index).astype(str)
 
 
-# (id of the table, id of the candidates table) -> (weak references to both, positions)
-_POSITIONS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
+def number_texts(values: np.ndarray, spec: str) -> np.ndarray:
+    """Numbers formatted with ``spec`` as an object array, each distinct value formatted once.
+
+    Integer arrays stay integers (so "d" works); anything else is formatted as floats.
+
+    >>> number_texts(np.array([3, 1, 3]), "d").tolist()
+    ['3', '1', '3']
+    >>> number_texts(np.array([0.5, -0.0, 0.0]), ".1f").tolist()
+    ['0.5', '-0.0', '0.0']
+    """
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        distinct, codes = np.unique(values, return_inverse=True)
+    else:
+        # Factorize the bit patterns, so that 0.0 and -0.0 stay apart as format() keeps them.
+        codes, bits = pd.factorize(values.astype(np.float64).view(np.int64))
+        distinct = bits.view(np.float64)
+    texts = np.array([format(number, spec) for number in distinct.tolist()], dtype=object)
+    return texts[codes.reshape(-1)] if len(texts) else np.array([], dtype=object)
+
+
+def run_starts(values: pd.Series) -> np.ndarray:
+    """True where a row's value differs from the row before (always on the first row).
+
+    Missing values count as different from everything, so each starts its own run.
+    Arrow-backed strings are compared in Arrow, which is much cheaper than hashing them.
+
+    >>> run_starts(pd.Series(["a", "a", None, None, "b", "a"])).tolist()
+    [True, False, True, True, True, True]
+    """
+    starts = np.ones(len(values), dtype=bool)
+    if len(values) < 2:
+        return starts
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        array = pa.array(values.array)
+        differs = pc.fill_null(pc.not_equal(array[1:], array[:-1]), True)
+        starts[1:] = differs.to_numpy(zero_copy_only=False)
+    elif values.dtype.kind in "iub":
+        numbers = values.to_numpy()
+        starts[1:] = numbers[1:] != numbers[:-1]
+    else:
+        codes, _ = pd.factorize(values)
+        starts[1:] = (codes[1:] != codes[:-1]) | (codes[1:] < 0)
+    return starts
+
+
+@dataclass(frozen=True)
+class CandidateRuns:
+    """Where each table row's candidate sits in the candidates table, run by run.
+
+    ``starts`` are the first rows of runs of equal candidate_id, ``run_positions`` the
+    candidates-table row of each run (-1 when the id is missing or unknown) and
+    ``positions`` the same spread over every row.
+    """
+
+    starts: np.ndarray
+    run_positions: np.ndarray
+    positions: np.ndarray
+
+
+# (id of the table, id of the candidates table) -> (weak references to both, runs)
+_RUNS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, CandidateRuns]] = {}
+
+
+def candidate_runs(table: pd.DataFrame, candidates: pd.DataFrame) -> CandidateRuns:
+    """Row position in ``candidates`` of each row's candidate_id, looked up per run.
+
+    Large tables list their rows candidate by candidate, so one lookup per run of equal
+    ids is enough. Cached per pair of tables (weakly, so that frames can be freed):
+    several analysers group the same large tables (posts, cases, team) by candidate.
+    """
+    key = (id(table), id(candidates))
+    cached = _RUNS.get(key)
+    if cached is not None and cached[0]() is table and cached[1]() is candidates:
+        return cached[2]
+    ids = table["candidate_id"]
+    starts = np.flatnonzero(run_starts(ids))
+    codes, distinct = pd.factorize(ids.iloc[starts])
+    lookup = pd.Index(candidates["candidate_id"]).get_indexer(distinct)
+    run_positions = np.where(codes >= 0, lookup[codes] if len(lookup) else codes, -1)
+    positions = np.repeat(run_positions, np.diff(np.append(starts, len(ids))))
+    runs = CandidateRuns(starts=starts, run_positions=run_positions, positions=positions)
+    for stale in [k for k, entry in _RUNS.items() if entry[0]() is None or entry[1]() is None]:
+        del _RUNS[stale]
+    _RUNS[key] = (weakref.ref(table), weakref.ref(candidates), runs)
+    return runs
 
 
 def candidate_positions(table: pd.DataFrame, candidates: pd.DataFrame) -> np.ndarray:
-    """Row position in ``candidates`` of each row's candidate_id, -1 when it is not there.
+    """Row position in ``candidates`` of each row's candidate_id, -1 when it is not there."""
+    return candidate_runs(table, candidates).positions
 
-    Cached per pair of tables (weakly, so that frames can be freed): several analysers
-    group the same large tables (posts, cases, team) by candidate.
+
+def matching_rows(
+    table: pd.DataFrame, other: pd.DataFrame, column: str, candidates: pd.DataFrame
+) -> np.ndarray:
+    """Row position in ``other`` of the row with the same candidate and integer ``column``
+    (e.g. a post's account, a KPI's case study) as each row of ``table``; -1 when none.
+
+    ``table`` lists its rows in runs of the same candidate and key, so each run is looked
+    up once.
     """
-    key = (id(table), id(candidates))
-    cached = _POSITIONS.get(key)
-    if cached is not None and cached[0]() is table and cached[1]() is candidates:
-        return cached[2]
-    codes, distinct = pd.factorize(table["candidate_id"])
-    lookup = pd.Index(candidates["candidate_id"]).get_indexer(distinct)
-    positions = np.where(codes >= 0, lookup[codes] if len(lookup) else codes, -1)
-    for stale in [k for k, entry in _POSITIONS.items() if entry[0]() is None or entry[1]() is None]:
-        del _POSITIONS[stale]
-    _POSITIONS[key] = (weakref.ref(table), weakref.ref(candidates), positions)
-    return positions
+    n_candidates = max(len(candidates), 1)
+    other_candidates = candidate_positions(other, candidates).astype(np.int64)
+    other_keys = other_candidates + other[column].to_numpy(dtype=np.int64) * n_candidates
+    # Rows of unknown candidates get distinct negative keys that nothing can match.
+    other_keys = np.where(other_candidates >= 0, other_keys, -1 - np.arange(len(other_keys)))
+    row_candidates = candidate_positions(table, candidates).astype(np.int64)
+    values = table[column].to_numpy(dtype=np.int64)
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.ones(len(values), dtype=bool)
+    starts[1:] = (row_candidates[1:] != row_candidates[:-1]) | (values[1:] != values[:-1])
+    starts = np.flatnonzero(starts)
+    run_candidates = row_candidates[starts]
+    rows = pd.Index(other_keys).get_indexer(run_candidates + values[starts] * n_candidates)
+    rows = np.where(run_candidates >= 0, rows, -1)
+    return np.repeat(rows, np.diff(np.append(starts, len(values))))
+
+
+def median_per_candidate(
+    positions: np.ndarray, values: np.ndarray, n_candidates: int
+) -> np.ndarray:
+    """Median of the non-missing ``values`` per candidate position, NaN where there is none.
+
+    The same numbers as ``groupby().median()``: the middle value, or the mean of the two
+    middle values.
+
+    >>> median_per_candidate(np.array([0, 0, 1, 1, 1, -1]), np.array([4, 1, 2, 9, 5, 7]), 3)
+    array([2.5, 5. , nan])
+    """
+    values = np.asarray(values, dtype=float)
+    keep = (positions >= 0) & ~np.isnan(values)
+    groups, numbers = positions[keep], values[keep]
+    order = np.lexsort((numbers, groups))
+    groups, numbers = groups[order], numbers[order]
+    counts = np.bincount(groups, minlength=n_candidates)
+    begins = np.cumsum(counts) - counts
+    has = np.flatnonzero(counts > 0)
+    low = numbers[begins[has] + (counts[has] - 1) // 2]
+    high = numbers[begins[has] + counts[has] // 2]
+    median = np.full(n_candidates, np.nan)
+    median[has] = np.where(counts[has] % 2 == 1, low, (low + high) / 2)
+    return median
 
 
 def count_per_candidate(
@@ -94,6 +215,27 @@ def count_per_candidate(
     if weights is not None:
         weights = np.asarray(weights, dtype=float)[known]
     return np.bincount(positions[known], weights=weights, minlength=n_candidates)
+
+
+def sum_runs_per_candidate(
+    runs: CandidateRuns, n_candidates: int, values: np.ndarray | None = None
+) -> np.ndarray:
+    """Rows (or the sum of whole-number ``values``) per candidate, added run by run.
+
+    Whole numbers add up exactly in any order, so this matches a row-by-row count while
+    touching each long table only once; rows of unknown candidates are left out.
+    """
+    n_rows = len(runs.positions)
+    if not n_rows:
+        return np.zeros(n_candidates, dtype=np.int64)
+    if values is None:
+        per_run = np.diff(np.append(runs.starts, n_rows))
+    else:
+        per_run = np.add.reduceat(np.asarray(values).astype(np.int64), runs.starts)
+    known = runs.run_positions >= 0
+    return np.bincount(
+        runs.run_positions[known], weights=per_run[known], minlength=n_candidates
+    ).astype(np.int64)
 
 
 def distinct_per_candidate(

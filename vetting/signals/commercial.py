@@ -16,7 +16,13 @@ import pandas as pd
 from vetting.frames import PortfolioFrames
 from vetting.models import Brief
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import flag_columns, fmt, level_from_table, settings
+from vetting.signals._thresholds import (
+    flag_columns,
+    fmt,
+    level_from_table,
+    number_texts,
+    settings,
+)
 
 AREA = "commercial"
 _CID = "candidate_id"
@@ -54,18 +60,27 @@ def _prices(frames: PortfolioFrames, brief: Brief | None) -> pd.DataFrame:
     return prices
 
 
-def _median_of_others(prices: pd.DataFrame) -> pd.DataFrame:
-    """Median of the other comparable prices in the same group, per candidate, vectorised.
+def _median_of_others(prices: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Median of the other comparable prices in the same group, per row of ``prices``.
 
-    Within a group sorted by price, leaving out the value at rank ``r`` shifts every
-    rank at or above ``r`` by one, so the median of the others is read off directly.
+    Returns how many other prices there are and their median (0 and NaN for prices not
+    compared). Within a group sorted by price, leaving out the value at rank ``r`` shifts
+    every rank at or above ``r`` by one, so the median of the others is read off directly.
     """
-    pool = prices[prices["comparable"]].sort_values(["group", "converted"], kind="stable")
+    pool = (
+        prices[["group", "converted"]]
+        .assign(row=np.arange(len(prices)))[prices["comparable"].to_numpy(dtype=bool)]
+        .sort_values(["group", "converted"], kind="stable")
+    )
     values = pool["converted"].to_numpy(float)
-    group_size = pool.groupby("group")["converted"].transform("size").to_numpy()
-    rank = pool.groupby("group").cumcount().to_numpy()
-    start = np.arange(len(pool)) - rank
-    others = group_size - 1
+    group_codes = pd.factorize(pool["group"])[0]
+    # Sorted by group, so each group is one run: its start, and each price's rank in it.
+    positions = np.arange(len(pool))
+    first = np.ones(len(pool), dtype=bool)
+    first[1:] = group_codes[1:] != group_codes[:-1]
+    start = np.maximum.accumulate(np.where(first, positions, 0)) if len(pool) else positions
+    rank = positions - start
+    others = np.bincount(group_codes)[group_codes] - 1 if len(pool) else positions
 
     def kth_other(k: np.ndarray) -> np.ndarray:
         k = np.clip(k, 0, np.maximum(others - 1, 0))
@@ -77,12 +92,20 @@ def _median_of_others(prices: pd.DataFrame) -> pd.DataFrame:
     median = np.where(
         odd, kth_other(middle), (kth_other(middle - 1) + kth_other(middle)) / 2.0
     )
-    return pd.DataFrame(
-        {
-            _CID: pool[_CID].to_numpy(),
-            "n_others": others,
-            "median_others": np.where(others >= 1, median, np.nan),
-        }
+    rows = pool["row"].to_numpy()
+    n_others = np.zeros(len(prices), dtype=np.int64)
+    n_others[rows] = others
+    median_others = np.full(len(prices), np.nan)
+    median_others[rows] = np.where(others >= 1, median, np.nan)
+    return n_others, median_others
+
+
+def _asked(rows: pd.DataFrame) -> pd.Series:
+    """"Asks 1,200 EUR (monthly retainer)" per row (missing where the currency is)."""
+    amounts = number_texts(rows["price_amount"].to_numpy(dtype=float, na_value=np.nan), ",.0f")
+    return (
+        "Asks " + pd.Series(amounts, index=rows.index) + " "
+        + rows["price_currency"].astype(str) + " (" + _unit_words(rows["price_unit"]) + ")"
     )
 
 
@@ -91,63 +114,71 @@ def _market_findings(prices: pd.DataFrame) -> pd.DataFrame:
     config = settings()["commercial"]
     floor = config["far_below_market_ratio"]["value"]
     min_others = config["min_other_prices"]["value"]
-    rows = prices.merge(_median_of_others(prices), on=_CID, how="left")
-    rows["n_others"] = rows["n_others"].fillna(0)
-    enough = rows["comparable"] & (rows["n_others"] >= min_others)
-    ratio = (rows["converted"] / rows["median_others"]).where(enough)
-    unit = _unit_words(rows["price_unit"])
-    asked = (
-        "Asks " + fmt(rows["price_amount"].astype(float), ",.0f") + " "
-        + rows["price_currency"].astype(str) + " (" + unit + ")"
+    n_others, median_others = _median_of_others(prices)
+    priced = prices["priced"].to_numpy(dtype=bool)
+    comparable = prices["comparable"].to_numpy(dtype=bool)
+    converted = prices["converted"].to_numpy(dtype=float)
+    enough = comparable & (n_others >= min_others)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(enough, converted / median_others, np.nan)
+    # Texts stay pandas strings, so that a missing currency leaves the detail missing.
+    unit = _unit_words(prices["price_unit"])
+    shown = prices["shown_currency"]
+    asked = _asked(prices)
+    others = number_texts(n_others, "d")
+    # The first that applies: no price, no exchange rate, too few others, compared.
+    choice = np.select([~priced, ~comparable, ~enough], [0, 1, 2], 3)
+    detail = np.full(
+        len(prices), "No price given: ask for one, and for what it includes, before comparing.",
+        dtype=object,
     )
-    compared = (
-        asked + ", " + fmt(ratio * 100, ".0f") + "% of the median of "
-        + rows["n_others"].astype(int).astype(str) + " other " + unit + " prices ("
-        + fmt(rows["median_others"], ",.0f") + " " + rows["shown_currency"] + ")."
+    rows = choice == 1
+    detail[rows] = (
+        asked[rows] + ": not compared, because the brief gives no exchange rate from "
+        + prices["price_currency"].astype(str)[rows] + " to " + shown[rows] + "."
+    ).to_numpy(dtype=object)
+    rows = choice == 2
+    detail[rows] = (
+        asked[rows] + ": not enough comparable prices (" + others[rows] + " other "
+        + unit[rows] + " prices in " + shown[rows] + f"; {min_others} needed)."
+    ).to_numpy(dtype=object)
+    rows = choice == 3
+    detail[rows] = (
+        asked[rows] + ", " + number_texts(ratio[rows] * 100, ".0f") + "% of the median of "
+        + others[rows] + " other " + unit[rows] + " prices ("
+        + number_texts(median_others[rows], ",.0f") + " " + shown[rows] + ")."
+    ).to_numpy(dtype=object)
+    comparison = np.full(
+        len(prices), "the other candidates' prices for the same unit", dtype=object
     )
-    too_few = (
-        asked + ": not enough comparable prices (" + rows["n_others"].astype(int).astype(str)
-        + " other " + unit + " prices in " + rows["shown_currency"]
-        + f"; {min_others} needed)."
-    )
-    no_rate = (
-        asked + ": not compared, because the brief gives no exchange rate from "
-        + rows["price_currency"].astype(str) + " to " + rows["shown_currency"] + "."
-    )
-    detail = np.select(
-        [~rows["priced"], ~rows["comparable"], ~enough],
-        [
-            "No price given: ask for one, and for what it includes, before comparing.",
-            no_rate,
-            too_few,
-        ],
-        compared,
-    )
+    comparison[priced] = (
+        "median of the other " + unit[priced] + " prices in " + shown[priced]
+        + f" (level 1 below {floor:.0%})"
+    ).to_numpy(dtype=object)
     self_declared = settings()["confidence"]["self_declared"]["value"]
     findings = pd.DataFrame(
         {
-            _CID: rows[_CID],
+            _CID: prices[_CID].array,
             "area": AREA,
             "signal": "price_vs_market",
             "subject": "portfolio",
             "value": ratio,
             "unit": "price / median of others",
-            "comparison": (
-                "median of the other " + unit + " prices in " + rows["shown_currency"]
-                + f" (level 1 below {floor:.0%})"
-            ).where(rows["priced"], "the other candidates' prices for the same unit"),
+            "comparison": comparison,
             "benchmark_source": _POOL,
-            "suggested_level": level_from_table(ratio, config["market_levels"]),
+            "suggested_level": level_from_table(
+                pd.Series(ratio), config["market_levels"]
+            ).to_numpy(),
             "confidence": np.where(
                 enough,
-                self_declared * rows["n_others"] / (rows["n_others"] + 2),
+                self_declared * n_others / (n_others + 2),
                 settings()["confidence"]["missing_data"]["value"],
             ),
             "sources": "004 closing",
             "detail": detail,
         }
     )
-    low = findings[(ratio < floor).to_numpy()]
+    low = findings[ratio < floor]
     reason = (
         f" Below {floor:.0%} of the pool is far outside ordinary rate differences and usually"
         " means less work, less seniority or tactics that do not repeat: do not be fooled by"
@@ -175,22 +206,25 @@ def _budget_findings(prices: pd.DataFrame, brief: Brief | None) -> pd.DataFrame:
     outside = below | above
     unit_words = budget.unit.replace("_", " ")
     span = f"{budget.low:,.0f}–{budget.high:,.0f} {budget.currency} ({unit_words})"
-    converted = fmt(rows["converted"], ",.0f") + f" {budget.currency}"
-    asked = (
-        "Asks " + fmt(rows["price_amount"].astype(float), ",.0f") + " "
-        + rows["price_currency"].astype(str) + " (" + _unit_words(rows["price_unit"]) + ")"
-    )
-    detail = np.select(
-        [~same_unit, ~judged, below, above],
-        [
-            asked + ": a different unit from the budget, so not compared with " + span + ".",
-            asked + ": no exchange rate to " + budget.currency + " in the brief, so not compared.",
-            asked + " = " + converted + ", below the budget of " + span
-            + ": ask what is left out at that price.",
-            asked + " = " + converted + ", above the budget of " + span + ".",
-        ],
-        asked + " = " + converted + ", inside the budget of " + span + ".",
-    )
+    asked = _asked(rows)
+    # The first that applies: another unit, no exchange rate, below, above, inside.
+    choice = np.select([~same_unit, ~judged, below, above], [0, 1, 2, 3], 4)
+    detail = np.empty(len(rows), dtype=object)
+    endings = {
+        0: ": a different unit from the budget, so not compared with " + span + ".",
+        1: ": no exchange rate to " + budget.currency + " in the brief, so not compared.",
+        2: ", below the budget of " + span + ": ask what is left out at that price.",
+        3: ", above the budget of " + span + ".",
+        4: ", inside the budget of " + span + ".",
+    }
+    for option, ending in endings.items():
+        chosen = choice == option
+        if option >= 2:
+            converted = number_texts(rows["converted"].to_numpy()[chosen], ",.0f")
+            text = asked[chosen] + " = " + converted + f" {budget.currency}" + ending
+        else:
+            text = asked[chosen] + ending
+        detail[chosen] = text.to_numpy(dtype=object)
     findings = pd.DataFrame(
         {
             _CID: rows[_CID],

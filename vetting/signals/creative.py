@@ -10,6 +10,8 @@ and half for an agency. Thresholds: ``vetting/data/signal_thresholds.yaml``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -20,38 +22,40 @@ from vetting.signals._thresholds import (
     candidate_positions,
     count_per_candidate,
     flag_columns,
-    fmt,
     level_from_table,
+    matching_rows,
+    number_texts,
     settings,
 )
 
 AREA = "creative_capacity"
 _CID = "candidate_id"
 _KIND_PHRASE = {"agency": "an agency", "freelancer": "a freelancer"}
-_TEAM_COLUMNS = (
-    "kind", "coverage", "in_house_creative", "contracted_creative", "in_house_only_roles",
-    "in_house_people", "creative_people", "in_house_list", "contracted_list", "solo_roles_list",
-)
 
 
 
 
 
 
-def _joined(flags: pd.DataFrame) -> pd.Series:
-    """Column names whose cell is True, comma-joined per row, without a per-row loop.
+def _joined_names(flags: np.ndarray, names: list[str]) -> np.ndarray:
+    """Names whose cell is True, comma-joined per row, as an object array ("none" if none).
 
     Rows are encoded as bit masks, so each distinct combination is spelled out once.
     """
-    matrix = flags.to_numpy(dtype=bool).astype(np.int64)
+    matrix = np.asarray(flags, dtype=bool).astype(np.int64)
     masks = matrix @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))
     distinct, codes = np.unique(masks, return_inverse=True)
-    names = [str(column).replace("_", " ") for column in flags.columns]
+    words = [str(name).replace("_", " ") for name in names]
     texts = [
-        ", ".join(name for bit, name in enumerate(names) if mask >> bit & 1) or "none"
+        ", ".join(word for bit, word in enumerate(words) if mask >> bit & 1) or "none"
         for mask in distinct.tolist()
     ]
-    joined = np.array(texts, dtype=object)[codes.reshape(-1)] if len(texts) else masks
+    return np.array(texts, dtype=object)[codes.reshape(-1)] if len(texts) else masks.astype(object)
+
+
+def _joined(flags: pd.DataFrame) -> pd.Series:
+    """Column names whose cell is True, comma-joined per row, without a per-row loop."""
+    joined = _joined_names(flags.to_numpy(dtype=bool), list(flags.columns))
     return pd.Series(joined, index=flags.index, dtype=object).astype(str)
 
 
@@ -61,127 +65,137 @@ def _ordered_by_id(frames: PortfolioFrames, positions: np.ndarray) -> np.ndarray
     return positions[np.argsort(ids, kind="stable")]
 
 
+def _row_sums(matrix: np.ndarray) -> np.ndarray:
+    """Sum across columns, left to right, as DataFrame.sum(axis=1) adds them."""
+    total = np.zeros(len(matrix))
+    for column in range(matrix.shape[1]):
+        total += matrix[:, column]
+    return total
+
+
 def _team_table(frames: PortfolioFrames) -> pd.DataFrame:
-    """One row per candidate with a team: role coverage, in-house people, creative people."""
+    """Per candidate (rows in ``frames.candidates`` order): whether a team is listed, role
+    coverage, in-house people and creative people; the other columns matter only when
+    ``listed`` is True.
+    """
     config = settings()["creative"]
     creative_roles = list(config["creative_roles"]["value"])
     team = frames.team
-    positions = candidate_positions(team, frames.candidates)
-    listed = np.flatnonzero(count_per_candidate(positions, len(frames.candidates)) > 0)
-    if team.empty or not len(listed):
-        return pd.DataFrame(columns=[_CID, *_TEAM_COLUMNS])
-    listed = _ordered_by_id(frames, listed)
     n_candidates, n_roles = len(frames.candidates), len(ROLES)
+    positions = candidate_positions(team, frames.candidates)
     role_codes = pd.Index(list(ROLES)).get_indexer(team["role"])
     in_house_rows = (team["employment"] == "in_house").to_numpy(dtype=bool)
     headcount = np.nan_to_num(team["headcount"].to_numpy(dtype=float, na_value=np.nan))
     in_house_headcount = np.where(in_house_rows, headcount, 0.0)
     contracted_headcount = np.where(in_house_rows, 0.0, headcount)
 
-    def per_role(weights: np.ndarray) -> pd.DataFrame:
-        """Headcount per candidate (rows, in id order) and role (columns in ROLES order)."""
+    def per_role(weights: np.ndarray) -> np.ndarray:
+        """Headcount per candidate (rows) and role (columns in ROLES order)."""
         keys = np.where((positions >= 0) & (role_codes >= 0), positions * n_roles + role_codes, -1)
         sums = count_per_candidate(keys, n_candidates * n_roles, weights)
-        return pd.DataFrame(
-            sums.reshape(n_candidates, n_roles)[listed],
-            index=pd.Index(frames.candidates[_CID].to_numpy()[listed], name=_CID),
-            columns=list(ROLES),
-        )
+        return sums.reshape(n_candidates, n_roles)
 
+    creative = [list(ROLES).index(role) for role in creative_roles]
     in_house = per_role(in_house_headcount) > 0
     contracted = per_role(contracted_headcount) > 0
-    kind = pd.Series(frames.candidates["kind"].to_numpy()[listed], index=in_house.index)
+    kind = frames.candidates["kind"]
     weights = config["contracted_weight"]
-    contracted_weight = kind.map({"agency": weights["agency"], "freelancer": weights["freelancer"]})
-    role_weight = in_house.astype(float).where(
-        in_house, contracted.astype(float).mul(contracted_weight.fillna(weights["agency"]), axis=0)
+    contracted_weight = (
+        kind.map({"agency": weights["agency"], "freelancer": weights["freelancer"]})
+        .fillna(weights["agency"])
+        .to_numpy(dtype=float)
     )
+    role_weight = np.where(in_house, 1.0, contracted * contracted_weight[:, np.newaxis])
+    creative_contracted_only = contracted[:, creative] & ~in_house[:, creative]
+    solo_roles = in_house & ~contracted
 
     creative_rows = team["role"].isin(creative_roles).to_numpy()
-    creative_in_house = count_per_candidate(
-        np.where(creative_rows, positions, -1), n_candidates, in_house_headcount
-    )[listed]
+    creative_positions = np.where(creative_rows, positions, -1)
+    creative_in_house = count_per_candidate(creative_positions, n_candidates, in_house_headcount)
     creative_contracted = count_per_candidate(
-        np.where(creative_rows, positions, -1), n_candidates, contracted_headcount
-    )[listed]
-    is_freelancer = (kind == "freelancer").to_numpy()
+        creative_positions, n_candidates, contracted_headcount
+    )
+    is_freelancer = (kind == "freelancer").to_numpy(dtype=bool)
     in_house_creative = np.where(
         is_freelancer, np.minimum(creative_in_house, 1.0), creative_in_house
     )
-    all_in_house = count_per_candidate(positions, n_candidates, in_house_headcount)[listed]
-    table = pd.DataFrame(
+    all_in_house = count_per_candidate(positions, n_candidates, in_house_headcount)
+    listed = count_per_candidate(positions, n_candidates) > 0
+    return pd.DataFrame(
         {
-            "kind": kind,
-            "coverage": role_weight[creative_roles].sum(axis=1),
-            "in_house_creative": in_house[creative_roles].sum(axis=1),
-            "contracted_creative": (contracted[creative_roles] & ~in_house[creative_roles]).sum(
-                axis=1
-            ),
-            "in_house_only_roles": (in_house & ~contracted).sum(axis=1),
+            _CID: frames.candidates[_CID].array,
+            "kind": kind.array,
+            "listed": listed,
+            "coverage": _row_sums(role_weight[:, creative]),
+            "in_house_only_roles": solo_roles.sum(axis=1),
             "in_house_people": np.where(is_freelancer, 1.0, all_in_house),
             "creative_people": in_house_creative + creative_contracted,
-            "in_house_list": _joined(in_house[creative_roles]),
-            "contracted_list": _joined(contracted[creative_roles] & ~in_house[creative_roles]),
-            "solo_roles_list": _joined(in_house & ~contracted),
-        },
-        index=in_house.index,
+            "in_house_list": _joined_names(in_house[:, creative], creative_roles),
+            "contracted_list": _joined_names(creative_contracted_only, creative_roles),
+            "solo_roles_list": _joined_names(solo_roles, list(ROLES)),
+        }
     )
-    return table.rename_axis(_CID).reset_index()
 
 
-def _coverage_findings(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFrame:
+def _coverage_findings(table: pd.DataFrame) -> pd.DataFrame:
     """Level-bearing: coverage of the creative roles; explicit when no team is listed."""
     config = settings()["creative"]
-    rows = frames.candidates[[_CID]].merge(table, on=_CID, how="left")
-    has_team = rows["coverage"].notna()
+    has_team = table["listed"].to_numpy()
+    coverage = table["coverage"].where(has_team)
     n_roles = len(config["creative_roles"]["value"])
-    detail = (
-        "Creative roles in house: " + rows["in_house_list"].fillna("") + "; contracted: "
-        + rows["contracted_list"].fillna("") + " (weighted coverage "
-        + fmt(rows["coverage"].fillna(0), ".1f") + f" of {n_roles}, as "
-        + rows["kind"].map(_KIND_PHRASE).fillna("a candidate")
-        + ")."
-    )
-    missing = (
+    teams = table[has_team]
+    detail = np.full(
+        len(table),
         "No team roles listed: ask who designs, films, writes and photographs, in house or"
-        " contracted (004 §7)."
+        " contracted (004 §7).",
+        dtype=object,
+    )
+    detail[has_team] = (
+        "Creative roles in house: " + teams["in_house_list"].to_numpy() + "; contracted: "
+        + teams["contracted_list"].to_numpy() + " (weighted coverage "
+        + number_texts(teams["coverage"].to_numpy(), ".1f") + f" of {n_roles}, as "
+        + teams["kind"].map(_KIND_PHRASE).fillna("a candidate").to_numpy(dtype=object)
+        + ")."
     )
     return pd.DataFrame(
         {
-            _CID: rows[_CID],
+            _CID: table[_CID].array,
             "area": AREA,
             "signal": "creative_role_coverage",
             "subject": "portfolio",
-            "value": rows["coverage"],
+            "value": coverage.to_numpy(),
             "unit": f"weighted creative roles (of {n_roles})",
             "comparison": (
                 "graphic designer, videographer, copywriter, photographer, content creator;"
                 " contracted counts half for an agency, fully for a freelancer"
             ),
-            "suggested_level": level_from_table(rows["coverage"], config["coverage_levels"]),
+            "suggested_level": level_from_table(coverage, config["coverage_levels"]).to_numpy(),
             "confidence": np.where(
                 has_team,
                 settings()["confidence"]["self_declared"]["value"],
                 settings()["confidence"]["missing_data"]["value"],
             ),
             "sources": "004 §7; 003 §2; 002 §5",
-            "detail": detail.where(has_team, missing),
+            "detail": detail,
         }
     )
 
 
-def _team_flags(table: pd.DataFrame) -> pd.DataFrame:
-    """no_creative_bench and one_person_many_hats, from the declared team."""
+def _team_flags(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFrame:
+    """no_creative_bench and one_person_many_hats, from the declared team (in id order)."""
     config = settings()["creative"]["many_hats"]
     confidence = settings()["confidence"]["self_declared"]["value"]
-    bench = table[table["coverage"] == 0]
+    table = table.iloc[_ordered_by_id(frames, np.flatnonzero(table["listed"].to_numpy()))]
+    bench = table[(table["coverage"] == 0).to_numpy()]
     hats = table[
-        (table["in_house_people"] <= config["max_people"])
-        & (table["in_house_only_roles"] >= config["min_roles"])
+        (
+            (table["in_house_people"] <= config["max_people"])
+            & (table["in_house_only_roles"] >= config["min_roles"])
+        ).to_numpy()
     ]
     no_bench = pd.DataFrame(
         {
-            _CID: bench[_CID],
+            _CID: bench[_CID].array,
             "area": AREA,
             "signal": "creative_role_coverage",
             "subject": "portfolio",
@@ -197,13 +211,14 @@ def _team_flags(table: pd.DataFrame) -> pd.DataFrame:
             ),
         }
     )
+    solo_roles = hats["in_house_only_roles"].to_numpy()
     many_hats = pd.DataFrame(
         {
-            _CID: hats[_CID],
+            _CID: hats[_CID].array,
             "area": AREA,
             "signal": "roles_per_person",
             "subject": "portfolio",
-            "value": hats["in_house_only_roles"].astype(float),
+            "value": solo_roles.astype(float),
             "unit": "roles with no contracted help",
             "comparison": (
                 f"at most {config['min_roles'] - 1} roles for {config['max_people']} people or"
@@ -211,11 +226,14 @@ def _team_flags(table: pd.DataFrame) -> pd.DataFrame:
             ),
             "confidence": confidence,
             **flag_columns("one_person_many_hats"),
-            "detail": (
-                fmt(hats["in_house_people"], ".1f") + " in-house people cover "
-                + hats["in_house_only_roles"].astype(int).astype(str)
-                + " roles with nobody contracted for them (" + hats["solo_roles_list"]
-                + "); 003 §2 says these skills cannot belong to one person alone."
+            # As text, not objects, so that an empty part keeps the text dtype in the concat.
+            "detail": pd.array(
+                number_texts(hats["in_house_people"].to_numpy(), ".1f") + " in-house people cover "
+                + number_texts(solo_roles, "d")
+                + " roles with nobody contracted for them ("
+                + hats["solo_roles_list"].to_numpy()
+                + "); 003 §2 says these skills cannot belong to one person alone.",
+                dtype="str",
             ),
         }
     )
@@ -225,17 +243,24 @@ def _team_flags(table: pd.DataFrame) -> pd.DataFrame:
 def _output_findings(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFrame:
     """Informative: monthly output per creative person against a workload line."""
     limit = settings()["creative"]["output_per_creative_person"]["value"]
-    rows = frames.candidates[[_CID, "monthly_output"]].merge(table, on=_CID, how="inner")
-    rows = rows[rows["monthly_output"].notna() & (rows["creative_people"] > 0)]
-    per_person = rows["monthly_output"].astype(float) / rows["creative_people"]
+    output = frames.candidates["monthly_output"]
+    counted = (
+        table["listed"].to_numpy()
+        & output.notna().to_numpy()
+        & (table["creative_people"].to_numpy() > 0)
+    )
+    rows = table[counted]
+    monthly = output[counted].to_numpy()
+    people = rows["creative_people"].to_numpy()
+    per_person = monthly.astype(float) / people
     verdict = np.where(
         per_person > limit,
         f" That is above {limit} a month per person: ask how it is produced and checked.",
         " That leaves room for testing and adjusting (004 §2).",
-    )
+    ).astype(object)
     return pd.DataFrame(
         {
-            _CID: rows[_CID],
+            _CID: rows[_CID].array,
             "area": AREA,
             "signal": "output_per_creative_person",
             "subject": "portfolio",
@@ -245,36 +270,28 @@ def _output_findings(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFra
             "confidence": settings()["confidence"]["self_declared"]["value"],
             "sources": "004 §2; 004 §7",
             "detail": (
-                rows["monthly_output"].astype(int).astype(str) + " pieces a month for "
-                + fmt(rows["creative_people"], ".1f") + " creative people: "
-                + fmt(per_person, ".0f") + " each." + pd.Series(verdict, index=rows.index)
+                number_texts(monthly.astype(int), "d") + " pieces a month for "
+                + number_texts(people, ".1f") + " creative people: "
+                + number_texts(per_person, ".0f") + " each." + verdict
             ),
         }
     )
 
 
-def _account_rows_of_posts(frames: PortfolioFrames) -> np.ndarray:
-    """Row position in ``frames.accounts`` of each post's account, -1 when there is none."""
-    n_candidates = max(len(frames.candidates), 1)
-    account_candidates = candidate_positions(frames.accounts, frames.candidates).astype(np.int64)
-    post_candidates = candidate_positions(frames.posts, frames.candidates).astype(np.int64)
-    account_keys = (
-        account_candidates + frames.accounts["account"].to_numpy(dtype=np.int64) * n_candidates
-    )
-    # Accounts of unknown candidates get distinct negative keys that no post can match.
-    account_keys = np.where(
-        account_candidates >= 0, account_keys, -1 - np.arange(len(account_keys))
-    )
-    post_keys = post_candidates + frames.posts["account"].to_numpy(dtype=np.int64) * n_candidates
-    rows = pd.Index(account_keys).get_indexer(post_keys)
-    return np.where(post_candidates >= 0, rows, -1)
+@dataclass
+class _FormatCounts:
+    """Recent posts per candidate (in candidate_id order), platform and format."""
+
+    ids: pd.api.extensions.ExtensionArray  # candidate ids, sorted
+    counts: np.ndarray  # candidates × platforms × formats
+    formats: list[str]  # the format axis: sorted names, formats with no post left out
 
 
-def _format_counts(frames: PortfolioFrames) -> pd.DataFrame:
-    """Recent posts per (candidate_id, platform) row and format column, sorted like a groupby.
+def _format_counts(frames: PortfolioFrames) -> _FormatCounts | None:
+    """Recent posts per candidate, platform and format, counted with numpy on integer codes.
 
-    Counted with numpy on integer codes: candidates by the sort rank of their id,
-    platforms and formats by their sorted names.
+    Candidates are ranked by their id (as a groupby on the ids would list them),
+    platforms and formats by their sorted names. None when no post can be counted.
     """
     accounts, posts = frames.accounts, frames.posts
     platform_names = np.array(sorted(accounts["platform"].dropna().unique().tolist()), dtype=object)
@@ -285,7 +302,7 @@ def _format_counts(frames: PortfolioFrames) -> pd.DataFrame:
     format_rank[format_order] = np.arange(len(format_order))
     account_platform = pd.Index(platform_names).get_indexer(accounts["platform"])
 
-    account_rows = _account_rows_of_posts(frames)
+    account_rows = matching_rows(posts, accounts, "account", frames.candidates)
     id_order = np.argsort(frames.candidates[_CID].to_numpy(dtype=object), kind="stable")
     id_rank = np.empty(len(id_order), dtype=np.int64)
     id_rank[id_order] = np.arange(len(id_order))
@@ -294,7 +311,7 @@ def _format_counts(frames: PortfolioFrames) -> pd.DataFrame:
     usable = (format_codes >= 0) & (post_platform >= 0) & (post_candidates >= 0)
     n_platforms, n_formats = len(platform_names), len(format_names)
     if not usable.any():
-        return pd.DataFrame()
+        return None
     keys = (
         id_rank[post_candidates[usable]] * n_platforms + post_platform[usable]
     ) * n_formats + format_rank[format_codes[usable]]
@@ -302,64 +319,72 @@ def _format_counts(frames: PortfolioFrames) -> pd.DataFrame:
         len(id_order), n_platforms, n_formats
     )
     seen_formats = cube.sum(axis=(0, 1)) > 0
-    cube = cube[:, :, seen_formats]
-    pair_rank, pair_platform = np.nonzero(cube.sum(axis=2) > 0)
-    index = pd.MultiIndex.from_arrays(
-        [
-            frames.candidates[_CID].iloc[id_order[pair_rank]].to_numpy(),
-            pd.array(platform_names[pair_platform], dtype=frames.accounts["platform"].dtype),
-        ],
-        names=[_CID, "platform"],
+    return _FormatCounts(
+        ids=frames.candidates[_CID].array.take(id_order),
+        counts=cube[:, :, seen_formats],
+        formats=format_names[seen_formats].tolist(),
     )
-    columns = pd.Index(format_names[seen_formats], dtype=posts["format"].dtype, name="format")
-    return pd.DataFrame(cube[pair_rank, pair_platform], index=index, columns=columns)
+
+
+def _widest_distance(shares: np.ndarray, enough: np.ndarray) -> np.ndarray:
+    """Largest total variation distance between the format mixes of two platforms.
+
+    ``shares`` is candidates × platforms × formats, ``enough`` marks the platforms with
+    enough posts to compare; the distance sums formats in order, as pandas would.
+    """
+    widest = np.full(len(shares), -np.inf)
+    n_platforms, n_formats = shares.shape[1], shares.shape[2]
+    for first in range(n_platforms):
+        for second in range(first + 1, n_platforms):
+            total = np.zeros(len(shares))
+            for column in range(n_formats):
+                total += np.abs(shares[:, first, column] - shares[:, second, column])
+            both = enough[:, first] & enough[:, second]
+            widest = np.where(both, np.maximum(widest, 0.5 * total), widest)
+    return widest
 
 
 def _format_findings(frames: PortfolioFrames) -> pd.DataFrame:
     """Informative formats used, plus the per-platform adaptation check (003 §6)."""
     config = settings()["creative"]["channel_adaptation"]
     half_at = settings()["creative"]["posts_confidence_half_at"]["value"]
-    counts = _format_counts(frames)
-    if counts.empty:
+    counted = _format_counts(frames)
+    if counted is None:
         return pd.DataFrame()
-    per_platform = counts.sum(axis=1)
-    by_candidate = counts.groupby(level=_CID).sum()
+    cube, ids = counted.counts, counted.ids
+    per_platform = cube.sum(axis=2)
+    platforms_seen = (per_platform > 0).sum(axis=1)
+    listed = np.flatnonzero(platforms_seen > 0)
+    by_candidate = cube[listed].sum(axis=1)
     n_posts = by_candidate.sum(axis=1)
     formats = pd.DataFrame(
         {
-            _CID: by_candidate.index,
+            _CID: ids.take(listed),
             "area": AREA,
             "signal": "content_formats",
             "subject": "recent posts",
-            "value": (by_candidate > 0).sum(axis=1).astype(float).to_numpy(),
+            "value": (by_candidate > 0).sum(axis=1).astype(float),
             "unit": "distinct formats",
             "comparison": "the formats of the candidate's own recent posts",
-            "confidence": (n_posts / (n_posts + half_at)).to_numpy(),
+            "confidence": n_posts / (n_posts + half_at),
             "sources": "003 §6; 002 §5",
             "detail": (
-                _joined(by_candidate > 0) + " across " + n_posts.astype(str)
-                + " recent posts on " + counts.groupby(level=_CID).size().astype(str)
-                + " platform(s)."
-            ).to_numpy(),
+                _joined_names(by_candidate > 0, counted.formats) + " across "
+                + number_texts(n_posts, "d") + " recent posts on "
+                + number_texts(platforms_seen[listed], "d") + " platform(s)."
+            ),
         }
     )
 
-    platforms_seen = counts.groupby(level=_CID).size()
-    enough = counts[per_platform >= config["min_posts_per_platform"]]
-    shares = enough.div(enough.sum(axis=1), axis=0).reset_index()
-    comparable = shares.groupby(_CID).size()
-    pairs = shares.merge(shares, on=_CID, suffixes=("_a", "_b"))
-    pairs = pairs[pairs["platform_a"] < pairs["platform_b"]]
-    format_columns = list(enough.columns)
-    distance = 0.5 * np.abs(
-        pairs[[f"{c}_a" for c in format_columns]].to_numpy(float)
-        - pairs[[f"{c}_b" for c in format_columns]].to_numpy(float)
-    ).sum(axis=1)
-    widest = pd.Series(distance, index=pairs.index).groupby(pairs[_CID]).max()
-    same_mix = widest <= config["max_same_mix_distance"]
-    n_enough = comparable.reindex(widest.index)
-    posts_compared = enough.sum(axis=1).groupby(level=_CID).sum().reindex(widest.index)
+    enough = (per_platform > 0) & (per_platform >= config["min_posts_per_platform"])
+    n_enough = enough.sum(axis=1)
+    compared = np.flatnonzero(n_enough >= 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = cube[compared] / per_platform[compared][:, :, np.newaxis]
+    widest = _widest_distance(shares, enough[compared])
     limit = config["max_same_mix_distance"]
+    same_mix = widest <= limit
+    posts_compared = np.where(enough, per_platform, 0).sum(axis=1)[compared]
     common = {
         "area": AREA,
         "signal": "channel_format_distance",
@@ -369,35 +394,31 @@ def _format_findings(frames: PortfolioFrames) -> pd.DataFrame:
     }
     adaptation = pd.DataFrame(
         {
-            _CID: widest.index,
+            _CID: ids.take(compared),
             **common,
-            "value": widest.to_numpy(),
-            "confidence": (posts_compared / (posts_compared + half_at)).to_numpy(),
+            "value": widest,
+            "confidence": posts_compared / (posts_compared + half_at),
             "sources": "003 §6",
             "detail": (
-                "Across " + n_enough.astype(str) + " platforms, the two most different format"
-                " mixes differ by " + fmt(widest * 100, ".0f") + " percentage points: "
-                + pd.Series(
-                    np.where(
-                        same_mix,
-                        "the same content mix goes to every network.",
-                        "content is shaped differently per network.",
-                    ),
-                    index=widest.index,
-                )
-            ).to_numpy(),
+                "Across " + number_texts(n_enough[compared], "d") + " platforms, the two most"
+                " different format mixes differ by " + number_texts(widest * 100, ".0f")
+                + " percentage points: "
+                + np.where(
+                    same_mix,
+                    "the same content mix goes to every network.",
+                    "content is shaped differently per network.",
+                ).astype(object)
+            ),
         }
     )
-    flagged = adaptation[same_mix.to_numpy()].drop(columns=["sources"]).assign(
+    flagged = adaptation[same_mix].drop(columns=["sources"]).assign(
         **flag_columns("no_channel_adaptation")
     )
-    adaptation = adaptation[~same_mix.to_numpy()]
+    adaptation = adaptation[~same_mix]
 
-    not_compared = widest.index.get_indexer(platforms_seen.index) < 0
-    thin_ids = platforms_seen[(platforms_seen >= 2) & not_compared]
     thin = pd.DataFrame(
         {
-            _CID: thin_ids.index,
+            _CID: ids.take(np.flatnonzero((platforms_seen >= 2) & (n_enough < 2))),
             **common,
             "value": np.nan,
             "confidence": settings()["confidence"]["missing_data"]["value"],
@@ -417,8 +438,8 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     del context  # creative capacity needs neither the brief nor the date
     table = _team_table(frames)
     parts = [
-        _coverage_findings(frames, table),
-        _team_flags(table),
+        _coverage_findings(table),
+        _team_flags(frames, table),
         _output_findings(frames, table),
         _format_findings(frames),
     ]

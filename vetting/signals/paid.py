@@ -20,10 +20,14 @@ from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
 from vetting.signals._thresholds import (
     candidate_positions,
+    candidate_runs,
     count_per_candidate,
     flag_columns,
     level_from_table,
+    matching_rows,
+    number_texts,
     settings,
+    sum_runs_per_candidate,
 )
 
 AREA = "paid_social"
@@ -53,33 +57,41 @@ def is_return_kpi(names: pd.Series) -> pd.Series:
 
 
 def _per_candidate(frames: PortfolioFrames) -> pd.DataFrame:
-    kpis = frames.kpis
-    returns = (
-        kpis.loc[is_return_kpi(kpis["name"]).to_numpy(), [_CID, "case"]]
-        .drop_duplicates()
-        .assign(has_return=True)
+    """Case studies, paid ones, paid ones reporting a return, posts and team, per candidate."""
+    n_candidates = len(frames.candidates)
+    cases, team = frames.cases, frames.team
+    # A case reports a return when any of its KPIs has a return-type name.
+    return_kpis = is_return_kpi(frames.kpis["name"]).to_numpy(dtype=bool)
+    case_rows = matching_rows(frames.kpis, cases, "case", frames.candidates)
+    has_return = (
+        np.bincount(case_rows[return_kpis & (case_rows >= 0)], minlength=len(cases)) > 0
     )
-    cases = frames.cases[[_CID, "case", "paid_budget"]].merge(
-        returns, on=[_CID, "case"], how="left"
+    paid = np.nan_to_num(cases["paid_budget"].to_numpy(dtype=float, na_value=np.nan)) > 0
+    case_positions = candidate_positions(cases, frames.candidates)
+    team_positions = candidate_positions(team, frames.candidates)
+    buyers = (team["role"] == "paid_ads_buyer").to_numpy(dtype=bool)
+    # Posts are many: count them run by run of the same candidate.
+    post_runs = candidate_runs(frames.posts, frames.candidates)
+    paid_posts = frames.posts["paid"].fillna(False).astype(bool).to_numpy(dtype=bool)
+    return pd.DataFrame(
+        {
+            _CID: frames.candidates[_CID].array,
+            "n_cases": count_per_candidate(case_positions, n_candidates),
+            "n_paid_cases": count_per_candidate(case_positions, n_candidates, paid),
+            "n_paid_with_return": count_per_candidate(
+                case_positions, n_candidates, paid & has_return
+            ),
+            "n_posts": sum_runs_per_candidate(post_runs, n_candidates),
+            "n_paid_posts": sum_runs_per_candidate(post_runs, n_candidates, paid_posts),
+            "has_buyer": count_per_candidate(team_positions[buyers], n_candidates) > 0,
+            "has_team": count_per_candidate(team_positions, n_candidates) > 0,
+        }
     )
-    cases["paid"] = cases["paid_budget"].astype(float).fillna(0) > 0
-    cases["paid_with_return"] = cases["paid"] & cases["has_return"].fillna(False).astype(bool)
-    by_case = cases.groupby(_CID).agg(
-        n_cases=("case", "size"),
-        n_paid_cases=("paid", "sum"),
-        n_paid_with_return=("paid_with_return", "sum"),
-    )
-    buyers = frames.team.loc[frames.team["role"] == "paid_ads_buyer", _CID].unique()
-    table = frames.candidates[[_CID]].join(by_case, on=_CID)
-    # Posts are many: count them per candidate position rather than by grouping the ids.
-    positions = candidate_positions(frames.posts, frames.candidates)
-    paid_posts = frames.posts["paid"].fillna(False).astype(bool).to_numpy(dtype=float)
-    table["n_posts"] = count_per_candidate(positions, len(table))
-    table["n_paid_posts"] = count_per_candidate(positions, len(table), paid_posts)
-    table = table.fillna(0)
-    table["has_buyer"] = pd.Index(buyers).get_indexer(table[_CID]) >= 0
-    table["has_team"] = pd.Index(frames.team[_CID].unique()).get_indexer(table[_CID]) >= 0
-    return table
+
+
+def _counts(values: pd.Series) -> np.ndarray:
+    """Counts as text ("3"), whatever numeric type they were summed in."""
+    return number_texts(values.to_numpy().astype(np.int64), "d")
 
 
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
@@ -92,13 +104,13 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     level = level_from_table(table["n_paid_with_return"].astype(float), config["paid_case_levels"])
     level = level.where(any_paid, float(config["no_paid_level"]["value"])).where(has_evidence)
     detail = (
-        table["n_paid_cases"].astype(int).astype(str) + " of "
-        + table["n_cases"].astype(int).astype(str) + " case studies had a paid budget ("
-        + table["n_paid_with_return"].astype(int).astype(str)
+        _counts(table["n_paid_cases"]) + " of "
+        + _counts(table["n_cases"]) + " case studies had a paid budget ("
+        + _counts(table["n_paid_with_return"])
         + " report a return-type KPI such as ROAS, CPA, cost per lead, conversions or"
-        " revenue); " + table["n_paid_posts"].astype(int).astype(str) + " of "
-        + table["n_posts"].astype(int).astype(str) + " recent posts were paid; ad buyer in"
-        " the team: " + pd.Series(np.where(table["has_buyer"], "yes", "no"), index=table.index)
+        " revenue); " + _counts(table["n_paid_posts"]) + " of "
+        + _counts(table["n_posts"]) + " recent posts were paid; ad buyer in"
+        " the team: " + np.where(table["has_buyer"], "yes", "no").astype(object)
         + "."
     )
     self_declared = settings()["confidence"]["self_declared"]["value"]
@@ -119,11 +131,12 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
                 has_evidence, self_declared, settings()["confidence"]["missing_data"]["value"]
             ),
             "sources": "003 §8; 002 §3",
-            "detail": detail.where(
+            "detail": np.where(
                 has_evidence,
+                detail,
                 "No case studies, recent posts or team roles to show paid social work: ask for"
                 " a paid campaign, its budget and how its return was measured (003 §8).",
-            ),
+            ).astype(object),
         }
     )
     no_paid = (has_evidence & ~any_paid).to_numpy()

@@ -17,11 +17,15 @@ from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext
 from vetting.signals._thresholds import (
     candidate_positions,
+    candidate_runs,
     count_per_candidate,
     distinct_per_candidate,
     flag_columns,
     fmt,
     level_from_table,
+    matching_rows,
+    median_per_candidate,
+    number_texts,
     platform_presence,
     settings,
     text_codes,
@@ -36,52 +40,44 @@ _CID = "candidate_id"
 
 
 
-def _case_rows_of_kpis(frames: PortfolioFrames) -> np.ndarray:
-    """Row position in ``frames.cases`` of each KPI's case study, -1 when there is none."""
-    n_candidates = max(len(frames.candidates), 1)
-    case_candidates = candidate_positions(frames.cases, frames.candidates).astype(np.int64)
-    kpi_candidates = candidate_positions(frames.kpis, frames.candidates).astype(np.int64)
-    case_keys = case_candidates + frames.cases["case"].to_numpy(dtype=np.int64) * n_candidates
-    # Cases of unknown candidates get distinct negative keys that no KPI can match.
-    case_keys = np.where(case_candidates >= 0, case_keys, -1 - np.arange(len(case_keys)))
-    kpi_keys = kpi_candidates + frames.kpis["case"].to_numpy(dtype=np.int64) * n_candidates
-    rows = pd.Index(case_keys).get_indexer(kpi_keys)
-    return np.where(kpi_candidates >= 0, rows, -1)
-
-
 def _case_table(frames: PortfolioFrames, min_days: float) -> pd.DataFrame:
     """One row per case study with its KPI counts, median uplift and whether it is evidenced."""
     kpis = frames.kpis
-    definition = kpis["definition"].fillna("").astype(str).str.strip() != ""
-    has_result = kpis["result"].notna()
-    paired = has_result & kpis["baseline"].notna()
-    baseline = kpis["baseline"].astype(float)
-    usable = paired & (baseline != 0)
-    uplift = ((kpis["result"].astype(float) - baseline) / baseline.abs()).where(usable)
-    case_rows = _case_rows_of_kpis(frames)
+    definition_codes, definitions = pd.factorize(kpis["definition"])
+    stated = (pd.Series(definitions, dtype=object).astype(str).str.strip() != "").to_numpy()
+    definition = np.where(definition_codes >= 0, stated[definition_codes], False)
+    result = kpis["result"].to_numpy(dtype=float, na_value=np.nan)
+    baseline = kpis["baseline"].to_numpy(dtype=float, na_value=np.nan)
+    has_result = ~np.isnan(result)
+    paired = has_result & ~np.isnan(baseline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        uplift = np.where(paired & (baseline != 0), (result - baseline) / np.abs(baseline), np.nan)
+    case_rows = matching_rows(kpis, frames.cases, "case", frames.candidates)
     n_cases = len(frames.cases)
 
-    def per_case(flags: pd.Series | None) -> np.ndarray:
-        weights = None if flags is None else flags.to_numpy(dtype=float)
+    def per_case(flags: np.ndarray | None) -> np.ndarray:
+        weights = None if flags is None else flags.astype(float)
         return count_per_candidate(case_rows, n_cases, weights)
 
-    cases = frames.cases[[_CID, "case", "client", "industry", "period_days"]].copy()
-    cases["n_kpis"] = per_case(None).astype(float)
-    cases["n_result"] = per_case(has_result)
-    cases["n_paired"] = per_case(paired)
-    cases["n_paired_defined"] = per_case(paired & definition)
-    cases["n_result_no_baseline"] = per_case(has_result & ~paired)
-    known = case_rows >= 0
-    median_uplift = uplift[known].groupby(case_rows[known]).median()
-    cases["uplift"] = median_uplift.reindex(np.arange(n_cases)).to_numpy()
     # Follower, like or impression counts alone are not results (004 §3: a fast-growing
     # following is not a measure of success), so they do not make a case evidenced.
     kinds = classify_kpi_names(kpis["name"])
-    cases["n_paired_results"] = per_case(paired & ~(kinds["vanity"] & ~kinds["outcome"]))
-    cases["long_enough"] = cases["period_days"].astype(float) >= min_days
-    cases["evidenced"] = (cases["n_paired_results"] > 0) & cases["long_enough"]
-    cases["contactable"] = frames.cases["reference_contactable"].fillna(False).astype(bool)
-    return cases
+    vanity_only = (kinds["vanity"] & ~kinds["outcome"]).to_numpy(dtype=bool)
+    long_enough = frames.cases["period_days"].to_numpy(dtype=float, na_value=np.nan) >= min_days
+    n_paired_results = per_case(paired & ~vanity_only)
+    cases = frames.cases[[_CID, "case", "client", "industry", "period_days"]]
+    return cases.assign(
+        n_kpis=per_case(None).astype(float),
+        n_result=per_case(has_result),
+        n_paired=per_case(paired),
+        n_paired_defined=per_case(paired & definition),
+        n_result_no_baseline=per_case(has_result & ~paired),
+        uplift=median_per_candidate(case_rows, uplift, n_cases),
+        n_paired_results=n_paired_results,
+        long_enough=long_enough,
+        evidenced=(n_paired_results > 0) & long_enough,
+        contactable=frames.cases["reference_contactable"].fillna(False).astype(bool).to_numpy(),
+    )
 
 
 def _casefolded(texts: pd.Series) -> pd.Series:
@@ -102,16 +98,19 @@ def _per_candidate(frames: PortfolioFrames, cases: pd.DataFrame) -> pd.DataFrame
             weights = np.where(only, weights, 0.0)
         return count_per_candidate(positions, n_candidates, weights)
 
-    table = frames.candidates[[_CID]].reset_index(drop=True)
-    table["n_cases"] = count_per_candidate(positions, n_candidates)
-    table["n_clients"] = distinct_per_candidate(positions, client_codes, n_candidates)
-    table["n_industries"] = distinct_per_candidate(positions, industry_codes, n_candidates)
-    table["n_evidenced"] = total("evidenced")
-    table["n_long"] = total("long_enough")
-    known = positions >= 0
-    median_days = cases["period_days"][known].groupby(positions[known]).median()
-    table["median_days"] = median_days.reindex(np.arange(n_candidates)).to_numpy()
-    table["any_contactable"] = total("contactable") > 0
+    _, presence = platform_presence(frames)
+    table = {
+        _CID: frames.candidates[_CID].array,
+        "n_cases": count_per_candidate(positions, n_candidates),
+        "n_clients": distinct_per_candidate(positions, client_codes, n_candidates),
+        "n_industries": distinct_per_candidate(positions, industry_codes, n_candidates),
+        "n_evidenced": total("evidenced"),
+        "n_long": total("long_enough"),
+        "median_days": median_per_candidate(
+            positions, cases["period_days"].to_numpy(dtype=float, na_value=np.nan), n_candidates
+        ),
+        "any_contactable": total("contactable") > 0,
+    }
     for column in ("n_kpis", "n_result", "n_paired", "n_paired_defined", "n_result_no_baseline"):
         table[column] = total(column)
     table["n_evidenced_clients"] = distinct_per_candidate(
@@ -119,9 +118,18 @@ def _per_candidate(frames: PortfolioFrames, cases: pd.DataFrame) -> pd.DataFrame
     )
     table["n_evidenced_paired"] = total("n_paired", evidenced)
     table["n_evidenced_defined"] = total("n_paired_defined", evidenced)
-    _, presence = platform_presence(frames)
     table["n_platforms"] = presence.sum(axis=1)
-    return table
+    return pd.DataFrame(table)
+
+
+def _whole(values: np.ndarray) -> np.ndarray:
+    """Counts as text ("3"), whatever numeric type they were summed in."""
+    return number_texts(np.asarray(values).astype(np.int64), "d")
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """part / whole, NaN where whole is 0."""
+    return np.divide(part, whole, out=np.full(len(part), np.nan), where=whole != 0)
 
 
 def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
@@ -130,44 +138,56 @@ def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
     min_days = config["min_case_period_days"]["value"]
     cap = config["quality_cap"]
     half_at = config["case_confidence_half_at"]["value"]
-    has_cases = table["n_cases"] > 0
-    base = level_from_table(table["n_evidenced"].astype(float), config["evidenced_case_levels"])
-    defined_share = table["n_evidenced_defined"] / table["n_evidenced_paired"].replace(0, np.nan)
-    thin_definitions = defined_share.fillna(0) < cap["min_defined_share"]
-    one_client = table["n_evidenced_clients"] < cap["min_distinct_clients"]
+    n_cases = table["n_cases"].to_numpy().astype(float)
+    n_evidenced = table["n_evidenced"].to_numpy()
+    has_cases = n_cases > 0
+    base = level_from_table(
+        table["n_evidenced"].astype(float), config["evidenced_case_levels"]
+    ).to_numpy()
+    defined_share = _share(
+        table["n_evidenced_defined"].to_numpy(), table["n_evidenced_paired"].to_numpy()
+    )
+    thin_definitions = np.nan_to_num(defined_share) < cap["min_defined_share"]
+    one_client = table["n_evidenced_clients"].to_numpy() < cap["min_distinct_clients"]
     capped = (base > cap["value"]) & (thin_definitions | one_client)
-    level = base.where(~capped, float(cap["value"])).where(has_cases)
+    level = np.where(has_cases, np.where(capped, float(cap["value"]), base), np.nan)
+
+    # Details are spelled out for the candidates with case studies only.
+    cases = table[has_cases]
+    evidenced = n_evidenced[has_cases]
+    quality = np.where(
+        evidenced > 0,
+        ", for " + _whole(cases["n_evidenced_clients"].to_numpy()) + " distinct client(s); "
+        + _whole(cases["n_evidenced_defined"].to_numpy()) + " of "
+        + _whole(cases["n_evidenced_paired"].to_numpy())
+        + " of their baseline → result KPIs give a definition.",
+        ".",
+    )
     cap_reason = np.where(
-        thin_definitions,
+        thin_definitions[has_cases],
         f" Level held at {cap['value']}: fewer than half of these KPIs say how they were"
         " measured (002 §2).",
         f" Level held at {cap['value']}: every evidenced case is for the same client.",
     )
-    quality = (
-        ", for " + table["n_evidenced_clients"].astype(int).astype(str) + " distinct client(s); "
-        + table["n_evidenced_defined"].astype(int).astype(str) + " of "
-        + table["n_evidenced_paired"].astype(int).astype(str)
-        + " of their baseline → result KPIs give a definition."
-    )
-    detail = (
-        table["n_evidenced"].astype(int).astype(str) + " of "
-        + table["n_cases"].astype(int).astype(str)
-        + f" case studies show a baseline → result change over at least {min_days} days"
-        + quality.where(table["n_evidenced"] > 0, ".")
-        + pd.Series(np.where(capped, cap_reason, ""), index=table.index)
-    )
-    missing = (
+    detail = np.full(
+        len(table),
         "No case studies submitted, so repeatable results cannot be judged; ask for two or"
-        " three with baseline, result, KPI definitions and period (004 §8)."
+        " three with baseline, result, KPI definitions and period (004 §8).",
+        dtype=object,
     )
-    n_cases = table["n_cases"].astype(float)
+    detail[has_cases] = (
+        _whole(evidenced) + " of " + _whole(n_cases[has_cases])
+        + f" case studies show a baseline → result change over at least {min_days} days"
+        + quality.astype(object)
+        + np.where(capped[has_cases], cap_reason, "").astype(object)
+    )
     return pd.DataFrame(
         {
-            _CID: table[_CID],
+            _CID: table[_CID].array,
             "area": AREA,
             "signal": "evidenced_case_studies",
             "subject": "portfolio",
-            "value": table["n_evidenced"].astype(float).where(has_cases),
+            "value": np.where(has_cases, n_evidenced.astype(float), np.nan),
             "unit": "case studies",
             "comparison": (
                 f"baseline → result over ≥ {min_days} days; level 1 at 0 such cases, 2 at 1,"
@@ -181,31 +201,32 @@ def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
                 settings()["confidence"]["missing_data"]["value"],
             ),
             "sources": "004 §8; 004 §1; 004 §2",
-            "detail": detail.where(has_cases, missing),
+            "detail": detail,
         }
     )
 
 
 def _breadth_findings(table: pd.DataFrame) -> pd.DataFrame:
     """Informative: how many clients, industries and platforms the cases span."""
-    rows = table[table["n_cases"] > 0]
+    rows = table[table["n_cases"].to_numpy() > 0]
     half_at = settings()["repeatability"]["case_confidence_half_at"]["value"]
+    n_cases = rows["n_cases"].to_numpy()
     return pd.DataFrame(
         {
-            _CID: rows[_CID],
+            _CID: rows[_CID].array,
             "area": AREA,
             "signal": "case_study_breadth",
             "subject": "portfolio",
-            "value": rows["n_clients"].astype(float),
+            "value": rows["n_clients"].to_numpy().astype(float),
             "unit": "distinct clients",
             "comparison": "the candidate's own case studies and accounts",
-            "confidence": rows["n_cases"] / (rows["n_cases"] + half_at),
+            "confidence": n_cases / (n_cases + half_at),
             "sources": "004 §8",
             "detail": (
-                rows["n_cases"].astype(int).astype(str) + " case studies for "
-                + rows["n_clients"].astype(int).astype(str) + " client(s) in "
-                + rows["n_industries"].astype(int).astype(str) + " industr(y/ies); "
-                + rows["n_platforms"].astype(int).astype(str)
+                _whole(n_cases) + " case studies for "
+                + _whole(rows["n_clients"].to_numpy()) + " client(s) in "
+                + _whole(rows["n_industries"].to_numpy()) + " industr(y/ies); "
+                + _whole(rows["n_platforms"].to_numpy())
                 + " platform(s) across case studies and managed accounts."
             ),
         }
@@ -214,52 +235,54 @@ def _breadth_findings(table: pd.DataFrame) -> pd.DataFrame:
 
 def _kpi_quality_findings(table: pd.DataFrame) -> pd.DataFrame:
     """Informative: share of KPIs stated as baseline → result with a definition."""
-    rows = table[table["n_cases"] > 0]
-    has_kpis = rows["n_kpis"] > 0
-    share = (rows["n_paired_defined"] / rows["n_kpis"].replace(0, np.nan)).where(has_kpis)
-    detail = (
-        rows["n_paired_defined"].astype(int).astype(str) + " of "
-        + rows["n_kpis"].astype(int).astype(str)
+    rows = table[table["n_cases"].to_numpy() > 0]
+    n_kpis = rows["n_kpis"].to_numpy()
+    n_defined = rows["n_paired_defined"].to_numpy()
+    has_kpis = n_kpis > 0
+    share = _share(n_defined, n_kpis)
+    detail = np.where(
+        has_kpis,
+        _whole(n_defined) + " of " + _whole(n_kpis)
         + " KPIs in the case studies give a baseline, a result and a definition ("
-        + fmt(share.fillna(0) * 100, ".0f") + "%)."
+        + number_texts(np.nan_to_num(share) * 100, ".0f") + "%).",
+        "The case studies list no KPIs: no result can be checked.",
     )
     return pd.DataFrame(
         {
-            _CID: rows[_CID],
+            _CID: rows[_CID].array,
             "area": AREA,
             "signal": "kpi_baseline_result_share",
             "subject": "portfolio",
             "value": share,
             "unit": "share of KPIs",
             "comparison": "every KPI stated as baseline → result with a definition (002 §2)",
-            "confidence": np.where(has_kpis, rows["n_kpis"] / (rows["n_kpis"] + 4), 1.0),
+            "confidence": np.where(has_kpis, n_kpis / (n_kpis + 4), 1.0),
             "sources": "004 §8; 002 §2",
-            "detail": detail.where(
-                has_kpis, "The case studies list no KPIs: no result can be checked."
-            ),
+            "detail": detail.astype(object),
         }
     )
 
 
 def _period_findings(table: pd.DataFrame) -> pd.DataFrame:
     """Informative: how long the case studies ran."""
-    rows = table[table["n_cases"] > 0]
+    rows = table[table["n_cases"].to_numpy() > 0]
     min_days = settings()["repeatability"]["min_case_period_days"]["value"]
+    median_days = rows["median_days"].to_numpy().astype(float)
     return pd.DataFrame(
         {
-            _CID: rows[_CID],
+            _CID: rows[_CID].array,
             "area": AREA,
             "signal": "case_period_days_median",
             "subject": "portfolio",
-            "value": rows["median_days"].astype(float),
+            "value": median_days,
             "unit": "days",
             "comparison": f"at least {min_days} days to show a result held (004 §1)",
             "confidence": 1.0,
             "sources": "004 §1",
             "detail": (
-                "Case studies ran a median of " + fmt(rows["median_days"].astype(float), ".0f")
-                + " days; " + rows["n_long"].astype(int).astype(str) + " of "
-                + rows["n_cases"].astype(int).astype(str)
+                "Case studies ran a median of " + number_texts(median_days, ".0f")
+                + " days; " + _whole(rows["n_long"].to_numpy()) + " of "
+                + _whole(rows["n_cases"].to_numpy())
                 + f" ran at least {min_days} days."
             ),
         }
@@ -269,43 +292,45 @@ def _period_findings(table: pd.DataFrame) -> pd.DataFrame:
 def _consistency_findings(cases: pd.DataFrame) -> pd.DataFrame:
     """Informative: spread of relative uplift across case studies (004 §8)."""
     config = settings()["repeatability"]["uplift_spread_ratio"]
-    with_uplift = cases[cases["uplift"].notna()]
-    magnitude = with_uplift["uplift"].abs().clip(lower=config["floor"])
-    stats = (
-        with_uplift.assign(magnitude=magnitude)
-        .groupby(_CID)
-        .agg(
-            n=("uplift", "size"),
-            low=("uplift", "min"),
-            high=("uplift", "max"),
-            small=("magnitude", "min"),
-            big=("magnitude", "max"),
-        )
-    )
-    stats = stats[stats["n"] >= config["min_cases"]].reset_index()
-    ratio = stats["big"] / stats["small"]
+    uplift = cases["uplift"].to_numpy()
+    with_uplift = ~np.isnan(uplift)
+    uplift = uplift[with_uplift]
+    magnitude = np.maximum(np.abs(uplift), config["floor"])
+    # Grouped by candidate_id in id order, as a groupby on the ids would.
+    codes, ids = pd.factorize(cases[_CID][with_uplift], sort=True)
+    counted = codes >= 0
+    codes, uplift, magnitude = codes[counted], uplift[counted], magnitude[counted]
+    n = np.bincount(codes, minlength=len(ids))
+    low, high = np.full(len(ids), np.inf), np.full(len(ids), -np.inf)
+    small, big = np.full(len(ids), np.inf), np.full(len(ids), -np.inf)
+    np.minimum.at(low, codes, uplift)
+    np.maximum.at(high, codes, uplift)
+    np.minimum.at(small, codes, magnitude)
+    np.maximum.at(big, codes, magnitude)
+    kept = n >= config["min_cases"]
+    n, low, high, ratio = n[kept], low[kept], high[kept], big[kept] / small[kept]
     uneven = ratio > config["value"]
     verdict = np.where(
         uneven,
         " One case carries the record: ask what was different there.",
         " The results are of a similar size, which is what repeatable tactics look like.",
-    )
+    ).astype(object)
     return pd.DataFrame(
         {
-            _CID: stats[_CID],
+            _CID: ids[kept],
             "area": AREA,
             "signal": "uplift_spread_ratio",
             "subject": "portfolio",
             "value": ratio,
             "unit": "x",
             "comparison": f"at most {config['value']}x between the largest and smallest change",
-            "confidence": stats["n"] / (stats["n"] + 2),
+            "confidence": n / (n + 2),
             "sources": "004 §8",
             "detail": (
                 "The median relative change per case study runs from "
-                + fmt(stats["low"] * 100, "+.0f") + "% to " + fmt(stats["high"] * 100, "+.0f")
-                + "% across " + stats["n"].astype(str) + " cases (the largest is "
-                + fmt(ratio, ".1f") + "x the smallest)." + pd.Series(verdict, index=stats.index)
+                + number_texts(low * 100, "+.0f") + "% to " + number_texts(high * 100, "+.0f")
+                + "% across " + number_texts(n, "d") + " cases (the largest is "
+                + number_texts(ratio, ".1f") + "x the smallest)." + verdict
             ),
         }
     )
@@ -315,16 +340,34 @@ def _viral_hit_flags(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFra
     """single_viral_hit: one post carries most engagement and few cases evidence more."""
     config = settings()["repeatability"]["viral_top_post_share"]
     posts = frames.posts
-    engagement = np.zeros(len(posts))
-    for column in ("likes", "comments", "shares", "saves"):
-        engagement += np.nan_to_num(posts[column].to_numpy(dtype=float, na_value=np.nan))
     n_candidates = len(table)
-    positions = candidate_positions(posts, frames.candidates)
-    known = positions >= 0
-    totals = count_per_candidate(positions, n_candidates, engagement)
-    sizes = count_per_candidate(positions, n_candidates)
+    runs = candidate_runs(posts, frames.candidates)
+    positions = runs.positions
+    columns = ("likes", "comments", "shares", "saves")
+    counts = [posts[column].to_numpy() for column in columns]
+    known_runs = runs.run_positions >= 0
+    if len(posts) and all(values.dtype.kind in "iu" for values in counts):
+        # Whole numbers add up exactly in any order, so sum them run by run (posts come
+        # candidate by candidate) rather than post by post.
+        whole = counts[0].astype(np.int64) + counts[1] + counts[2] + counts[3]
+        engagement = whole.astype(float)
+        run_lengths = np.diff(np.append(runs.starts, len(posts)))
+        run_positions = runs.run_positions[known_runs]
+        run_totals = np.add.reduceat(whole, runs.starts)[known_runs].astype(float)
+        totals = count_per_candidate(run_positions, n_candidates, run_totals)
+        sizes = count_per_candidate(run_positions, n_candidates, run_lengths[known_runs])
+        sizes = sizes.astype(np.int64)
+    else:
+        engagement = np.zeros(len(posts))
+        for column in columns:
+            engagement += np.nan_to_num(posts[column].to_numpy(dtype=float, na_value=np.nan))
+        totals = count_per_candidate(positions, n_candidates, engagement)
+        sizes = count_per_candidate(positions, n_candidates)
+    # The top post per candidate: the largest per run of posts, then per candidate.
     top = np.full(n_candidates, -np.inf)
-    np.maximum.at(top, positions[known], engagement[known])
+    if len(posts):
+        run_top = np.maximum.reduceat(engagement, runs.starts)
+        np.maximum.at(top, runs.run_positions[known_runs], run_top[known_runs])
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(totals > 0, top / totals, np.nan)
     hit = (
@@ -333,7 +376,7 @@ def _viral_hit_flags(frames: PortfolioFrames, table: pd.DataFrame) -> pd.DataFra
         & (table["n_evidenced"].to_numpy() <= config["max_evidenced_cases"])
     )
     # The account of the top post, for the flagged candidates only.
-    top_posts = np.flatnonzero(known & hit[np.maximum(positions, 0)])
+    top_posts = np.flatnonzero((positions >= 0) & hit[np.maximum(positions, 0)])
     top_posts = top_posts[engagement[top_posts] == top[positions[top_posts]]]
     flagged, first = np.unique(positions[top_posts], return_index=True)
     stats = pd.DataFrame(
