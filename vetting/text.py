@@ -69,6 +69,7 @@ _ARABIC_FOLDS: dict[str, str] = {
 _ALBANIAN_FOLDS: dict[str, str] = {"ë": "e", "Ë": "E", "ç": "c", "Ç": "C"}
 
 _THREADS = 2  # the benchmark machine's cores
+_PARALLEL_MIN_TEXTS = 2_000  # below this, starting threads costs more than they save
 _DIGIT_CHARS = "0-9\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59"
 # Arabic proclitics that attach to the first word: wa-/fa- then bi-/ka- + al-, li-l-, or
 # a bare bi-/li-/ka-. Stems in the lexicon are written without them.
@@ -479,6 +480,15 @@ def normalise_series(texts: pd.Series, langs: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- detection
 
 
+def _map_texts(function: Any, tasks: Sequence[Any], n_texts: int) -> list[Any]:
+    """``[function(task) for task in tasks]``, on both cores when there are enough texts
+    to repay starting the threads: RE2 in Arrow releases the GIL."""
+    if n_texts < _PARALLEL_MIN_TEXTS or _THREADS < 2:
+        return [function(task) for task in tasks]
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        return list(pool.map(function, tasks))
+
+
 def _count(arr: pa.Array, pattern: str) -> np.ndarray:
     return np.asarray(
         pc.count_substring_regex(arr, pattern).to_numpy(zero_copy_only=False), dtype=float
@@ -508,12 +518,11 @@ def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Seri
                                        prefix_chars)
     encoded = pc.dictionary_encode(prefixes)
     codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
-    # Each text is told on its own, so halves run on both cores (RE2 releases the GIL).
+    # Each text is told on its own, so halves can run on both cores.
     distinct = encoded.dictionary
     half = (len(distinct) + 1) // 2
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        parts = list(pool.map(_detect_distinct, [distinct.slice(0, half), distinct.slice(half)]))
-    result = np.concatenate(parts)[codes]
+    halves = [distinct.slice(0, half), distinct.slice(half)]
+    result = np.concatenate(_map_texts(_detect_distinct, halves, len(distinct)))[codes]
     return pd.Series(result, index=texts.index, dtype=object)
 
 
@@ -875,22 +884,23 @@ class TextColumns:
             return pd.DataFrame(columns=columns)
         any_scope = np.logical_or.reduce(list(masks.values()))
         present = [lang for lang in lex.languages if (any_scope & (self.langs == lang)).any()]
-        # RE2 (in Arrow) releases the GIL: the languages are normalised and the
-        # searches run on two threads; results are collected in the serial order.
-        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-            blocks = dict(zip(present, pool.map(self._indexed_block, present), strict=True))
-            searches = []
-            for lang in present:
-                block = blocks[lang]
-                for concept, mask in masks.items():
-                    pattern = lex.concept_pattern(concept, lang)
-                    local = np.flatnonzero(mask[block.positions])
-                    if pattern is None or not len(local):
-                        continue
-                    lex.guard_pattern(concept, lang)  # build lazily cached sources here
-                    searches.append((block, lang, concept, pattern, local))
-            found = [hit for hit in pool.map(lambda task: self._search(*task), searches)
-                     if hit is not None]
+        # The languages are normalised, and the searches run, on both cores; results
+        # are collected in the serial order.
+        n_texts = len(self.originals)
+        blocks = dict(zip(present, _map_texts(self._indexed_block, present, n_texts),
+                          strict=True))
+        searches = []
+        for lang in present:
+            block = blocks[lang]
+            for concept, mask in masks.items():
+                pattern = lex.concept_pattern(concept, lang)
+                local = np.flatnonzero(mask[block.positions])
+                if pattern is None or not len(local):
+                    continue
+                lex.guard_pattern(concept, lang)  # build lazily cached sources here
+                searches.append((block, lang, concept, pattern, local))
+        found = [hit for hit in _map_texts(lambda task: self._search(*task), searches, n_texts)
+                 if hit is not None]
         if not found:
             return pd.DataFrame(columns=columns)
         return pd.DataFrame(
@@ -1038,12 +1048,9 @@ class TextColumns:
                 pattern = lex.specificity_pattern(kind, lang)
                 if pattern is not None:
                     counts.append((where, column, norm, pattern.re2))
-        # RE2 releases the GIL: the counts run on both cores.
-        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-            for (where, column, _, _), found in zip(
-                counts, pool.map(lambda task: _count(task[2], task[3]), counts), strict=True
-            ):
-                values[where, column] = found
+        found = _map_texts(lambda task: _count(task[2], task[3]), counts, len(chosen))
+        for (where, column, _, _), count in zip(counts, found, strict=True):
+            values[where, column] = count
         return values
 
 
