@@ -83,11 +83,17 @@ def _case_hits(frames: PortfolioFrames) -> pd.DataFrame:
     stacked = pd.concat([cases["tactics"], cases["objective"]], ignore_index=True)
     fields = np.repeat(np.array(["tactics", "objective"], dtype=object), len(cases))
     case_rows = np.tile(np.arange(len(cases)), 2)
-    keep = (stacked.notna() & (stacked.astype(str).str.strip() != "")).to_numpy()
+    # Case studies repeat the same tactics and objectives: each distinct text is checked,
+    # detected and searched once.
+    codes, distinct = pd.factorize(stacked)  # code -1: missing
+    distinct_texts = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype(str)
+    blank = np.append((distinct_texts.str.strip() == "").to_numpy(), True)  # -1 is blank
+    keep = ~blank[codes]
     if not keep.any():
         return pd.DataFrame(columns=columns)
-    texts, fields, case_rows = stacked[keep].astype(str), fields[keep], case_rows[keep]
-    located = _first_claims(texts.reset_index(drop=True))
+    codes, fields, case_rows = codes[keep], fields[keep], case_rows[keep]
+    # Plain str objects, as the text functions were always given them.
+    located = _first_claims(pd.Series(distinct_texts.to_numpy(dtype=object), dtype=object), codes)
     if located.empty:
         return pd.DataFrame(columns=columns)
     positions = located["position"].to_numpy()
@@ -110,41 +116,57 @@ def _case_hits(frames: PortfolioFrames) -> pd.DataFrame:
     return located.drop_duplicates([_CID, "case", "field"])[columns]
 
 
-def _first_claims(texts: pd.Series) -> pd.DataFrame:
-    """The claim hits of each text (position, matched_text, start, end), in the order a
-    search of every text in its language would give: by language, then by position.
+def _first_claims(distinct_texts: pd.Series, codes: np.ndarray) -> pd.DataFrame:
+    """The claim hits of the texts ``distinct_texts[codes]`` (position in ``codes``,
+    matched_text, start, end), in the order a search of every text in its language would
+    give: by language, then by position (texts of unknown language: all their English
+    tries, then all their Albanian ones).
 
-    Case studies repeat the same tactics and objectives, so each distinct text is
-    detected and searched once per language it is tried in.
+    Each distinct text is detected once and searched once per language it is tried in.
     """
     lex = lexicon()
-    codes, unique = pd.factorize(texts)
-    unique_texts = pd.Series(np.asarray(unique, dtype=object), dtype=object)
-    unique_langs = detect_languages(unique_texts).to_numpy(dtype=object)
-    langs = unique_langs[codes]
-    unknown = pd.isna(langs)
-    positions = np.arange(len(texts))
-    expanded = pd.DataFrame(
-        {
-            "position": np.concatenate([positions[~unknown], positions[unknown],
-                                        positions[unknown]]),
-            "code": np.concatenate([codes[~unknown], codes[unknown], codes[unknown]]),
-            "lang": np.concatenate([langs[~unknown], np.full(unknown.sum(), "en", object),
-                                    np.full(unknown.sum(), "sq", object)]),
-        }
-    )
-    pairs = expanded.drop_duplicates(["code", "lang"]).reset_index(drop=True)
-    scope = {CONCEPT: np.ones(len(pairs), dtype=bool)}
-    hits = first_hits(unique_texts.iloc[pairs["code"].to_numpy()].reset_index(drop=True),
-                      pairs["lang"], scope)
+    rank = {lang: number for number, lang in enumerate(lex.languages)}
+    distinct_langs = detect_languages(distinct_texts).to_numpy(dtype=object)
+    unknown = pd.isna(distinct_langs)
+    used = np.zeros(len(distinct_texts), dtype=bool)
+    used[codes] = True
+    known_codes = np.flatnonzero(used & ~unknown)
+    unknown_codes = np.flatnonzero(used & unknown)
+    # The (distinct text, language) pairs to search.
+    pair_code = np.concatenate([known_codes, unknown_codes, unknown_codes])
+    pair_lang = np.concatenate([distinct_langs[known_codes],
+                                np.full(len(unknown_codes), "en", dtype=object),
+                                np.full(len(unknown_codes), "sq", dtype=object)])
+    scope = {CONCEPT: np.ones(len(pair_code), dtype=bool)}
+    hits = first_hits(distinct_texts.iloc[pair_code].reset_index(drop=True),
+                      pd.Series(pair_lang, dtype=object), scope)
     if hits.empty:
         return pd.DataFrame(columns=["position", "matched_text", "start", "end"])
-    found = pairs[["code", "lang"]].iloc[hits["row"].to_numpy()].reset_index(drop=True).assign(
-        matched_text=hits["matched_text"].to_numpy(), start=hits["start"].to_numpy(),
-        end=hits["end"].to_numpy(),
+    # hit_of[c, r]: the hit of distinct text c searched in the language ranked r, or -1.
+    hit_pair = hits["row"].to_numpy(dtype=int)
+    hit_of = np.full((len(distinct_texts), len(rank)), -1)
+    hit_of[pair_code[hit_pair], [rank[lang] for lang in pair_lang[hit_pair]]] = np.arange(
+        len(hit_pair))
+    # The texts as tried: known languages in position order, then the unknown ones as
+    # English, then as Albanian.
+    positions = np.arange(len(codes))
+    unknown_row = unknown[codes]
+    distinct_rank = np.array([rank.get(lang, -1) for lang in distinct_langs], dtype=int)
+    tried_position = np.concatenate([positions[~unknown_row], positions[unknown_row],
+                                     positions[unknown_row]])
+    tried_rank = np.concatenate([distinct_rank[codes[~unknown_row]],
+                                 np.full(unknown_row.sum(), rank["en"]),
+                                 np.full(unknown_row.sum(), rank["sq"])])
+    hit = np.where(tried_rank >= 0,
+                   hit_of[codes[tried_position], np.maximum(tried_rank, 0)], -1)
+    tried = np.flatnonzero(hit >= 0)
+    tried = tried[np.argsort(tried_rank[tried], kind="stable")]  # by language, then as tried
+    chosen = hit[tried]
+    return pd.DataFrame(
+        {
+            "position": tried_position[tried],
+            "matched_text": hits["matched_text"].to_numpy(dtype=object)[chosen],
+            "start": hits["start"].to_numpy()[chosen],
+            "end": hits["end"].to_numpy()[chosen],
+        }
     )
-    located = expanded.reset_index(names="expanded_row").merge(found, on=["code", "lang"])
-    rank = {lang: i for i, lang in enumerate(lex.languages)}
-    located["lang_rank"] = located["lang"].map(rank)
-    located = located.sort_values(["lang_rank", "expanded_row"], kind="stable")
-    return located[["position", "matched_text", "start", "end"]].reset_index(drop=True)

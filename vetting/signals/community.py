@@ -12,10 +12,24 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals.strategy import AnswerAnalysis, answer_analysis, flag_columns
+from vetting.signals.strategy import (
+    AnswerAnalysis,
+    Status,
+    answer_analysis,
+    first_of_runs,
+    flag_columns,
+    id_rank,
+    join_arrays,
+    large_text,
+    number_text,
+    question_sources,
+    take_text,
+)
 from vetting.text import duration_hours, lexicon
 
 AREA = "community_crisis"
@@ -39,35 +53,42 @@ def _crisis_findings(analysis: AnswerAnalysis) -> pd.DataFrame:
     lex = lexicon()
     judging = lex.judging
     crisis_concepts = lex.expected[QUESTION]
-    answers = analysis.answers[analysis.answers["question_id"] == QUESTION]
-    answers = answers.drop_duplicates(_CID).set_index(_CID).reindex(analysis.candidates)
-    status = answers["status"].fillna("blank")
-    judged = status == "judged"
-    n_found = answers["n_found"].fillna(0).astype(int)
-    missing = status == "blank"
+    n_candidates = len(analysis.candidates)
+    # Each candidate's first crisis answer (-1: none).
+    crisis = np.flatnonzero(analysis.question == list(question_sources()).index(QUESTION))
+    candidate, first = np.unique(analysis.candidate[crisis], return_index=True)
+    answer = np.full(n_candidates, -1)
+    answer[candidate] = crisis[first]
+    has_answer = answer >= 0
+    status = np.full(n_candidates, Status.BLANK)
+    status[candidate] = analysis.status[crisis[first]]
+    judged = status == Status.JUDGED
+    n_found = np.zeros(n_candidates, dtype=int)
+    n_found[candidate] = np.nan_to_num(analysis.answers["n_found"].to_numpy()[crisis[first]])
+    missing = status == Status.BLANK
     no_plan = missing | (judged & (n_found == 0))
     levels_table = judging["crisis_levels"]
-    level = np.array(
-        [np.nan if levels_table[min(n, len(levels_table) - 1)] is None
-         else float(levels_table[min(n, len(levels_table) - 1)]) for n in n_found],
-        dtype=float,
-    )
+    level_of_count = np.array([np.nan if level is None else float(level)
+                               for level in levels_table])
+    level = level_of_count[np.minimum(n_found, len(levels_table) - 1)]
     level = np.where(judged & (n_found > 0), level, np.nan)
-    found = answers["found"].fillna("none")
-    detail = np.select(
-        [judged, missing],
-        [
-            "The crisis answer names " + n_found.astype(str) + " of "
-            + str(len(crisis_concepts)) + " crisis elements: " + found
-            + ". Not found: " + answers["missing"].fillna("nothing") + ".",
-            "No answer to the crisis question.",
-        ],
-        default=answers["cannot_judge"].fillna("Cannot judge the crisis answer."),
+
+    def text(column: str, missing_text: str) -> pa.Array:
+        taken = large_text(analysis.answers[column]).take(
+            pa.array(answer, type=pa.int64(), mask=~has_answer))
+        return pc.fill_null(taken, pa.scalar(missing_text, pa.large_string()))
+
+    judged_detail = join_arrays(
+        "The crisis answer names ", number_text(n_found),
+        f" of {len(crisis_concepts)} crisis elements: ", text("found", "none"),
+        ". Not found: ", text("missing", "nothing"), ".",
     )
+    other_detail = pc.if_else(pa.array(missing), "No answer to the crisis question.",
+                              text("cannot_judge", "Cannot judge the crisis answer."))
     rows = [
         pd.DataFrame(
             {
-                _CID: answers.index,
+                _CID: analysis.candidates,
                 "area": AREA,
                 "signal": "crisis_plan_elements",
                 "subject": "answer: crisis",
@@ -80,16 +101,16 @@ def _crisis_findings(analysis: AnswerAnalysis) -> pd.DataFrame:
                 "severity": None,
                 "confidence": np.where(judged, float(judging["lexicon_confidence"]), 0.0),
                 "sources": SOURCES,
-                "detail": detail,
+                "detail": pd.array(pc.if_else(pa.array(judged), judged_detail, other_detail),
+                                   dtype="str"),
             }
         )
     ]
     if no_plan.any():
-        hit = answers[no_plan]
         rows.append(
             pd.DataFrame(
                 {
-                    _CID: hit.index,
+                    _CID: analysis.candidates[no_plan],
                     "area": AREA,
                     "signal": "no_crisis_plan",
                     "subject": "answer: crisis",
@@ -114,47 +135,52 @@ def _crisis_findings(analysis: AnswerAnalysis) -> pd.DataFrame:
 
 def _response_times(analysis: AnswerAnalysis) -> pd.DataFrame:
     """Stated response times (002 §4), the crisis answer first, in hours when parseable."""
-    hits = analysis.hits[analysis.hits["concept"] == "crisis_response_time"]
-    if hits.empty:
+    hits = analysis.hits
+    of_concept = np.flatnonzero((hits["concept"] == "crisis_response_time").to_numpy())
+    if not len(of_concept):
         return findings_frame([])
-    answers = analysis.answers
-    rows = hits["row"].to_numpy()
-    hits = hits.assign(
-        **{_CID: answers[_CID].to_numpy()[rows],
-           "question_id": answers["question_id"].to_numpy()[rows],
-           "lang": answers["lang"].to_numpy()[rows]}
-    )
-    hits = hits.assign(crisis_first=(hits["question_id"] != QUESTION).astype(int))
-    first = hits.sort_values([_CID, "crisis_first", "row"]).drop_duplicates(_CID)
+    rows = hits["row"].to_numpy()[of_concept]
+    candidate = analysis.candidate[rows]
+    question = analysis.question[rows]
+    crisis_first = (question != list(question_sources()).index(QUESTION)).astype(int)
+    # Per candidate (in id order): the crisis answer's hit if any, else the first one.
+    order = np.lexsort((rows, crisis_first, id_rank(analysis.candidates)[candidate]))
+    order = order[first_of_runs(candidate[order])]
+    rows, first = rows[order], of_concept[order]
+    matched = hits["matched_text"].to_numpy(dtype=object)[first]
+    lang = analysis.answers["lang"].to_numpy(dtype=object)[rows]
     # Candidates state the same few phrases ("within 2 hours"): read each distinct
     # (phrase, language) pair once.
-    pair_codes, pairs = pd.MultiIndex.from_arrays(
-        [first["matched_text"].astype(object), first["lang"].astype(object)]
-    ).factorize()
+    text_codes, texts = pd.factorize(matched, use_na_sentinel=False)
+    lang_codes, langs = pd.factorize(lang, use_na_sentinel=False)
+    pair_codes, pairs = pd.factorize(text_codes * len(langs) + lang_codes)
     pair_hours = np.array(
-        [duration_hours(text, lang) for text, lang in pairs], dtype=float
+        [duration_hours(texts[pair // len(langs)], langs[pair % len(langs)])
+         for pair in pairs.tolist()],
+        dtype=float,
     )
-    pair_text = np.array(
-        ["no number of hours could be read" if np.isnan(h) else f"about {h:.2g} hours"
-         for h in pair_hours],
-        dtype=object,
-    )
-    hours = pair_hours[pair_codes]
-    value_text = pair_text[pair_codes]
-    detail = (
-        'States a response time in the answer to ' + first["question_id"] + ': "'
-        + first["matched_text"].astype(str).str.slice(0, 60) + '" (chars '
-        + first["start"].astype(str) + "-" + first["end"].astype(str) + "); "
-        + value_text + "."
+    pair_text = [
+        "no number of hours could be read" if np.isnan(h) else f"about {h:.2g} hours"
+        for h in pair_hours
+    ]
+    question_ids = pa.array(list(question_sources()), type=pa.large_string())
+    asked = take_text(question_ids, analysis.question[rows])
+    quoted = pd.Series(np.asarray(texts, dtype=object), dtype=object).astype(str).str.slice(0, 60)
+    detail = join_arrays(
+        "States a response time in the answer to ", asked, ': "',
+        take_text(large_text(quoted), text_codes), '" (chars ',
+        number_text(hits["start"].to_numpy()[first]), "-",
+        number_text(hits["end"].to_numpy()[first]), "); ",
+        take_text(pa.array(pair_text, type=pa.large_string()), pair_codes), ".",
     )
     return findings_frame(
         pd.DataFrame(
             {
-                _CID: first[_CID],
+                _CID: analysis.candidates.to_numpy(dtype=object)[candidate[order]],
                 "area": AREA,
                 "signal": "stated_response_time",
-                "subject": "answer: " + first["question_id"],
-                "value": hours,
+                "subject": pd.array(join_arrays("answer: ", asked), dtype="str"),
+                "value": pair_hours[pair_codes],
                 "unit": "hours",
                 "comparison": "as stated by the candidate (002 §4: how long inbound messages "
                 "take to answer)",
@@ -163,7 +189,7 @@ def _response_times(analysis: AnswerAnalysis) -> pd.DataFrame:
                 "severity": None,
                 "confidence": float(lexicon().judging["lexicon_confidence"]),
                 "sources": "002 §4; 003 §7",
-                "detail": detail,
+                "detail": pd.array(detail, dtype="str"),
             }
         )
     )

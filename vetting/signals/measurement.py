@@ -14,17 +14,27 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
 from vetting.signals.strategy import (
     AnswerAnalysis,
+    Status,
     answer_analysis,
     answer_findings,
     anti_concept_flags,
+    first_of_runs,
     flag_columns,
+    join_arrays,
     join_by_key,
+    large_text,
     level_from_score,
+    number_text,
+    question_sources,
+    take_text,
+    text_or_empty,
 )
 from vetting.text import first_hits, lexicon
 
@@ -50,39 +60,47 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
 def _answers_level(analysis: AnswerAnalysis) -> pd.DataFrame:
     """A level from the two measurement answers (unanswered ones count as 0)."""
     judging = lexicon().judging
-    answers = analysis.answers[analysis.answers["question_id"].isin(QUESTIONS)]
     if len(analysis.candidates) == 0:
         return findings_frame([])
-    grid = pd.MultiIndex.from_product([analysis.candidates, QUESTIONS],
-                                      names=[_CID, "question_id"])
-    indexed = answers.drop_duplicates([_CID, "question_id"]).set_index([_CID, "question_id"])
-    status = indexed["status"].reindex(grid)
-    score = indexed["score"].reindex(grid)
-    judged = status == "judged"
-    unanswered = status.isna() | (status == "blank")
-    counted = judged | unanswered
-    per = pd.DataFrame({"score": score.where(judged, 0.0).where(counted), "judged": judged,
-                        "counted": counted}).groupby(level=_CID).agg(
-        score=("score", "mean"), judged=("judged", "sum"), counted=("counted", "sum"))
-    per = per.reindex(analysis.candidates)
-    has_judged = per["judged"] > 0
-    level = level_from_score(per["score"].where(has_judged), judging["level_lower_bounds"])
-    detail = np.where(
-        has_judged,
-        "Mean answer score " + per["score"].round(2).astype(str) + " over "
-        + per["counted"].astype(int).astype(str) + " of 2 measurement answers ("
-        + per["judged"].astype(int).astype(str)
-        + " judged, unanswered count as 0); see the answer findings for what was matched.",
+    n_candidates = len(analysis.candidates)
+    all_questions = list(question_sources())
+    # Per candidate and measurement question: the status and score of its first answer.
+    status = np.full((n_candidates, len(QUESTIONS)), -1)  # -1: no answer
+    score = np.full((n_candidates, len(QUESTIONS)), np.nan)
+    scores = analysis.answers["score"].to_numpy()
+    for column, qid in enumerate(QUESTIONS):
+        rows = np.flatnonzero(analysis.question == all_questions.index(qid))
+        candidate, first = np.unique(analysis.candidate[rows], return_index=True)
+        status[candidate, column] = analysis.status[rows[first]]
+        score[candidate, column] = scores[rows[first]]
+    judged = status == Status.JUDGED
+    counted = judged | (status == -1) | (status == Status.BLANK)
+    # Unanswered count as 0, answers that cannot be judged do not count. (Two values add
+    # up the same in any summation, so this is the mean pandas' grouped mean gave.)
+    counted_score = np.where(counted, np.where(judged, score, 0.0), 0.0)
+    n_counted = counted.sum(axis=1)
+    n_judged = judged.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n_counted > 0, counted_score.sum(axis=1) / n_counted, np.nan)
+    has_judged = n_judged > 0
+    level = level_from_score(np.where(has_judged, mean, np.nan), judging["level_lower_bounds"])
+    detail = pc.if_else(
+        pa.array(has_judged),
+        join_arrays(
+            "Mean answer score ", _float_text(np.round(mean, 2)), " over ",
+            number_text(n_counted), " of 2 measurement answers (", number_text(n_judged),
+            " judged, unanswered count as 0); see the answer findings for what was matched.",
+        ),
         "No judgeable answer to data_reporting or metric_definitions; no level from answers.",
     )
     return findings_frame(
         pd.DataFrame(
             {
-                _CID: per.index,
+                _CID: analysis.candidates,
                 "area": AREA,
                 "signal": "measurement_answers_score",
                 "subject": "answers: data_reporting, metric_definitions",
-                "value": per["score"].round(3).where(has_judged).to_numpy(),
+                "value": np.where(has_judged, np.round(mean, 3), np.nan),
                 "unit": "mean answer score (0-1)",
                 "comparison": "levels 2-5 from "
                 + "/".join(f"{b:.2f}" for b in judging["level_lower_bounds"])
@@ -91,13 +109,20 @@ def _answers_level(analysis: AnswerAnalysis) -> pd.DataFrame:
                 "flag": None,
                 "severity": None,
                 "confidence": np.where(
-                    has_judged, float(judging["lexicon_confidence"]) * per["judged"] / 2, 0.0
+                    has_judged, float(judging["lexicon_confidence"]) * n_judged / 2, 0.0
                 ),
                 "sources": "002 §2; 003 §9",
-                "detail": detail,
+                "detail": pd.array(detail, dtype="str"),
             }
         )
     )
+
+
+def _float_text(values: np.ndarray) -> pa.Array:
+    """Floats as pandas writes them with astype(str), each distinct value once."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    texts = pd.Series(distinct).astype(str)
+    return take_text(large_text(texts), codes)
 
 
 def classify_kpi_names(names: pd.Series) -> pd.DataFrame:
@@ -133,45 +158,41 @@ def _kpi_findings(frames: PortfolioFrames) -> pd.DataFrame:
     """Share of case-study KPIs with a definition; undefined and vanity-only flags."""
     judging = lexicon().judging
     kpis = frames.kpis
-    candidates = pd.Index(pd.unique(pd.concat(
-        [frames.candidates[_CID], frames.answers[_CID], kpis[_CID]], ignore_index=True)))
+    ids = pd.concat([frames.candidates[_CID], frames.answers[_CID], kpis[_CID]],
+                    ignore_index=True)
+    candidates = pd.Index(pd.unique(ids))
     if len(candidates) == 0:
         return findings_frame([])
-    definition = kpis["definition"].astype(object).where(kpis["definition"].notna(), "")
-    defined = definition.astype(str).str.strip().str.len() >= int(
-        judging["kpi_definition_min_chars"]
-    )
+    # Each KPI's candidate by position (pd.factorize numbers the ids as pd.unique lists them).
+    candidate = pd.factorize(ids, use_na_sentinel=False)[0][len(ids) - len(kpis):]
+    defined = (text_or_empty(kpis["definition"]).str.strip().str.len()
+               >= int(judging["kpi_definition_min_chars"])).to_numpy()
     kinds = classify_kpi_names(kpis["name"].reset_index(drop=True))
-    kinds.index = kpis.index
-    only_vanity = kinds["vanity"] & ~kinds["outcome"]
-    per = pd.DataFrame(
-        {_CID: kpis[_CID], "defined": defined.astype(int), "n": 1,
-         "vanity": only_vanity.astype(int)}
-    ).groupby(_CID).agg(
-        defined=("defined", "sum"), n=("n", "sum"), vanity=("vanity", "sum"),
-    ).reindex(candidates)
-    undefined = kpis[~defined]
-    undefined = undefined[undefined.groupby(_CID).cumcount() < 5]
-    per["undefined_names"] = join_by_key(undefined[_CID], undefined["name"], ", ")
-    has_kpis = per["n"].fillna(0) > 0
-    share = (per["defined"] / per["n"]).where(has_kpis)
+    only_vanity = (kinds["vanity"] & ~kinds["outcome"]).to_numpy()
+    n_candidates = len(candidates)
+    n = np.bincount(candidate, minlength=n_candidates)
+    n_defined = np.bincount(candidate[defined], minlength=n_candidates)
+    has_kpis = n > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(has_kpis, n_defined / n, np.nan)
     level = level_from_score(share, judging["kpi_defined_lower_bounds"])
-    detail = np.where(
-        has_kpis,
-        per["defined"].fillna(0).astype(int).astype(str) + " of "
-        + per["n"].fillna(0).astype(int).astype(str)
-        + " case-study KPIs carry a definition (at least "
-        + str(judging["kpi_definition_min_chars"]) + " characters).",
+    detail = pc.if_else(
+        pa.array(has_kpis),
+        join_arrays(
+            number_text(n_defined), " of ", number_text(n),
+            " case-study KPIs carry a definition (at least "
+            + str(judging["kpi_definition_min_chars"]) + " characters).",
+        ),
         "No KPIs listed in the case studies: KPI definitions cannot be judged.",
     )
     rows = [
         pd.DataFrame(
             {
-                _CID: per.index,
+                _CID: candidates,
                 "area": AREA,
                 "signal": "kpi_definition_share",
                 "subject": "case-study KPIs",
-                "value": share.round(3).to_numpy(),
+                "value": np.round(share, 3),
                 "unit": "share of KPIs defined",
                 "comparison": "levels 2-5 from share "
                 + "/".join(f"{b:.2f}" for b in judging["kpi_defined_lower_bounds"])
@@ -179,64 +200,78 @@ def _kpi_findings(frames: PortfolioFrames) -> pd.DataFrame:
                 "suggested_level": level,
                 "flag": None,
                 "severity": None,
-                "confidence": np.where(
-                    has_kpis, np.minimum(0.9, 0.5 + 0.1 * per["n"].fillna(0)), 0.0
-                ),
+                "confidence": np.where(has_kpis, np.minimum(0.9, 0.5 + 0.1 * n), 0.0),
                 "sources": "002 §2; 003 §9",
-                "detail": detail,
+                "detail": pd.array(detail, dtype="str"),
             }
         )
     ]
-    undefined = has_kpis & (share < float(judging["undefined_kpis_below"]))
-    if undefined.any():
-        hit = per[undefined]
+    undefined = np.flatnonzero(has_kpis & (share < float(judging["undefined_kpis_below"])))
+    if len(undefined):
+        names = _undefined_names(candidate, defined, kpis["name"], undefined, n_candidates)
         rows.append(
             pd.DataFrame(
                 {
-                    _CID: hit.index,
+                    _CID: candidates[undefined],
                     "area": AREA,
                     "signal": "undefined_kpis",
                     "subject": "case-study KPIs",
-                    "value": share[undefined].round(3).to_numpy(),
+                    "value": np.round(share[undefined], 3),
                     "unit": "share of KPIs defined",
                     "comparison": f"below {float(judging['undefined_kpis_below']):.0%} defined",
                     "suggested_level": np.nan,
                     **flag_columns("undefined_kpis"),
                     "confidence": 0.8,
-                    "detail": (
-                        "Most case-study KPIs have no definition (e.g. "
-                        + hit["undefined_names"].astype(str)
-                        + "); 002 §2: ask what each reported metric means."
-                    ).to_numpy(),
+                    "detail": pd.array(join_arrays(
+                        "Most case-study KPIs have no definition (e.g. ", names,
+                        "); 002 §2: ask what each reported metric means.",
+                    ), dtype="str"),
                 }
             )
         )
-    vanity = has_kpis & (per["vanity"] == per["n"])
-    if vanity.any():
-        hit = per[vanity]
+    vanity = np.flatnonzero(
+        has_kpis & (np.bincount(candidate[only_vanity], minlength=n_candidates) == n)
+    )
+    if len(vanity):
         rows.append(
             pd.DataFrame(
                 {
-                    _CID: hit.index,
+                    _CID: candidates[vanity],
                     "area": AREA,
                     "signal": "vanity_metrics_only",
                     "subject": "case-study KPIs",
-                    "value": hit["n"].astype(float).to_numpy(),
+                    "value": n[vanity].astype(float),
                     "unit": "KPIs",
                     "comparison": "KPI names matched against followers/likes/impressions/views "
                     "terms in five languages, with no outcome metric",
                     "suggested_level": np.nan,
                     **flag_columns("vanity_metrics_only"),
                     "confidence": 0.7,
-                    "detail": (
-                        "All " + hit["n"].astype(int).astype(str)
-                        + " case-study KPIs are follower, like, impression or view counts; "
-                        "004 §3: a large following is not a measure of success."
-                    ).to_numpy(),
+                    "detail": pd.array(join_arrays(
+                        "All ", number_text(n[vanity]),
+                        " case-study KPIs are follower, like, impression or view counts; "
+                        "004 §3: a large following is not a measure of success.",
+                    ), dtype="str"),
                 }
             )
         )
     return findings_frame(pd.concat(rows, ignore_index=True))
+
+
+def _undefined_names(candidate: np.ndarray, defined: np.ndarray, names: pd.Series,
+                     chosen: np.ndarray, n_candidates: int) -> pa.Array:
+    """The first five undefined KPI names of each ``chosen`` candidate, ", "-joined."""
+    is_chosen = np.zeros(n_candidates, dtype=bool)
+    is_chosen[chosen] = True
+    rows = np.flatnonzero(~defined & is_chosen[candidate])
+    rows = rows[np.argsort(candidate[rows], kind="stable")]  # by candidate, in KPI order
+    # Each row's place within its candidate's run: the distance from the run's start.
+    place = np.arange(len(rows))
+    run_start = np.maximum.accumulate(np.where(first_of_runs(candidate[rows]), place, 0))
+    rows = rows[place - run_start < 5]
+    joined = join_by_key(candidate[rows], names.iloc[rows], ", ")
+    return pa.array(joined.reindex(chosen).to_numpy(dtype=object), type=pa.large_string(),
+                    from_pandas=True)
 
 
 def _attribution_flags(analysis: AnswerAnalysis) -> pd.DataFrame:

@@ -14,6 +14,7 @@ answers the lexicon cannot judge are said to be so, never scored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import cache
 
 import numpy as np
@@ -29,12 +30,27 @@ from vetting.text import TextColumns, detect_languages, lexicon
 AREA = "strategy_depth"
 _CID = "candidate_id"
 STRATEGY_SOURCES = "000 §5; 000 §6; 000 §8; 002 §2; 002 §3; 003 §5"
+_LARGE = pa.large_string()
 
 
 @cache
 def question_sources() -> dict[str, str]:
     """Question id -> "; "-joined WARNINGS refs, in the order of the questions file."""
     return {q.id: "; ".join(q.sources) for q in strategy_questions()}
+
+
+class Status(IntEnum):
+    """Answer statuses as the integer codes of :attr:`AnswerAnalysis.status` (their
+    names, lower-cased, are the ``status`` column)."""
+
+    BLANK = 0
+    JUDGED = 1
+    TOO_SHORT = 2
+    UNRECOGNISED = 3
+    UNSUPPORTED = 4
+
+
+STATUS_NAMES = [status.name.lower() for status in Status]
 
 
 @dataclass(frozen=True)
@@ -47,11 +63,17 @@ class AnswerAnalysis:
     cannot_judge (a sentence, for answers that cannot be judged).
     ``hits``: row (index into answers), concept, start, end, matched_text, expected, phrase.
     ``candidates``: every candidate id seen in the candidates or answers tables.
+    The codes, one per answer (row of ``answers``), let the signals group and look up
+    without string keys: ``candidate`` (position in ``candidates``), ``question``
+    (position in :func:`question_sources`), ``status`` (a :class:`Status`).
     """
 
     answers: pd.DataFrame
     hits: pd.DataFrame
     candidates: pd.Index
+    candidate: np.ndarray
+    question: np.ndarray
+    status: np.ndarray
 
 
 # The last (answers table, analysis) pair, replaced in one assignment so that threads
@@ -71,10 +93,306 @@ def answer_analysis(frames: PortfolioFrames) -> AnswerAnalysis:
     return value
 
 
+def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
+    """See :class:`AnswerAnalysis`. Questions, languages, statuses and concepts are
+    integer codes here, so that per-answer lookups are numpy indexing (not string maps
+    or merges), and the text columns are built in Arrow from their distinct pieces."""
+    lex = lexicon()
+    judging = lex.judging
+    questions = list(question_sources())
+    raw = frames.answers
+    # Each answer's question by position in `questions` (-1: not a strategy question),
+    # looked up once per distinct question id.
+    codes, distinct = pd.factorize(raw["question_id"])
+    question_of_raw = np.append(pd.Index(questions).get_indexer(distinct), -1)[codes]
+    answers = raw[question_of_raw >= 0].reset_index(drop=True)
+    question = question_of_raw[question_of_raw >= 0]  # position in `questions`
+    text = text_or_empty(answers["text"])
+    length = text.str.strip().str.len().astype(int)
+    lang = detect_languages(text)
+    status, supported, min_chars = _statuses(lang, length.to_numpy())
+    judged = status == Status.JUDGED
+    checkable = supported & (status != Status.BLANK)
+
+    concept_ids = list(lex.concepts)
+    number_of = {concept: number for number, concept in enumerate(concept_ids)}
+    # The concepts each question expects (vetting/data/concepts.yaml), by number, and
+    # asks[q, c]: question q expects concept c.
+    expected = [[number_of[concept] for concept in lex.expected[qid]] for qid in questions]
+    asks = np.zeros((len(questions), len(concept_ids)), dtype=bool)
+    for q, numbers in enumerate(expected):
+        asks[q, numbers] = True
+    scope: dict[str, np.ndarray] = {}
+    for concept, node in lex.concepts.items():
+        if node.kind == "anti":
+            scope[concept] = checkable
+        elif node.kind == "concept":
+            mask = judged & asks[question, number_of[concept]]
+            if concept == "crisis_response_time":  # day-to-day response times, any answer
+                mask = judged
+            if mask.any():
+                scope[concept] = mask
+    columns = TextColumns(text, lang)
+    unknown = np.flatnonzero(lang.isna().to_numpy() & (status != Status.BLANK))
+    hits = pd.concat(
+        [columns.first_hits(scope), _unknown_language_claims(text, unknown)], ignore_index=True
+    )
+    hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64})
+    hit_concept = _codes_of(hits["concept"], number_of)
+    # The first hit per (row, concept), as drop_duplicates would keep it.
+    hit_key = hits["row"].to_numpy() * len(concept_ids) + hit_concept
+    first = ~pd.Series(hit_key).duplicated().to_numpy()
+    hits, hit_concept = hits[first], hit_concept[first]
+    row, start = hits["row"].to_numpy(), hits["start"].to_numpy()
+    hits["expected"] = judged[row] & asks[question[row], hit_concept]
+    labels = pa.array([lex.concepts[concept].label for concept in concept_ids], type=_LARGE)
+    phrase = join_arrays(
+        take_text(labels, hit_concept), ' ("',
+        quoted_text(hits["matched_text"], int(judging["quote_max_chars"])), '", chars ',
+        number_text(start), "-", number_text(hits["end"].to_numpy()), ")",
+    )
+    hits["phrase"] = pd.Series(pd.array(phrase, dtype="str"), index=hits.index)
+
+    found = np.flatnonzero(hits["expected"].to_numpy())
+    found = found[np.lexsort((start[found], row[found]))]  # per answer, by position
+    n_found = np.bincount(row[found], minlength=len(answers))
+    found_text = _join_per_row(row[found], phrase.take(pa.array(found)), len(answers), "; ")
+    missing_text = _missing_labels(expected, question, judged, row[found], hit_concept[found],
+                                   labels)
+    n_expected = pd.Series(asks.sum(axis=1)[question], index=answers.index)
+    coverage = (pd.Series(n_found, index=answers.index) / n_expected).where(judged)
+    spec = columns.specificity(judged)
+    spec.index = answers.index
+    specific = (spec["numbers"] + spec["time_frames"] + spec["named_metrics"]) > 0
+    weights = judging["answer_score"]
+    score = (
+        float(weights["coverage_weight"]) * coverage
+        + float(weights["specificity_weight"]) * specific.astype(float)
+    ).where(judged)
+    status_text = take_text(pa.array(STATUS_NAMES, type=_LARGE), status)
+    answers = answers.assign(
+        text=text,
+        lang=lang,
+        length=length,
+        status=str_column(status_text, answers.index),
+        n_expected=n_expected,
+        n_found=pd.Series(n_found, index=answers.index).where(judged),
+        coverage=coverage,
+        numbers=spec["numbers"],
+        percentages=spec["percentages"],
+        time_frames=spec["time_frames"],
+        named_metrics=spec["named_metrics"],
+        specific=specific & judged,
+        score=score,
+        # Arrow-backed text: the findings concatenate these without converting them.
+        found=str_column(found_text, answers.index),
+        missing=str_column(missing_text, answers.index),
+        cannot_judge=str_column(
+            _cannot_judge_sentences(status, lang.to_numpy(dtype=object),
+                                    length.to_numpy(), min_chars),
+            answers.index,
+        ),
+    )
+    ids = pd.concat([frames.candidates[_CID], raw[_CID]], ignore_index=True)
+    # pd.factorize numbers the ids in the order pd.unique lists them.
+    candidate = pd.factorize(ids, use_na_sentinel=False)[0][len(frames.candidates):]
+    return AnswerAnalysis(
+        answers=answers, hits=hits, candidates=pd.Index(pd.unique(ids), name=_CID),
+        candidate=candidate[question_of_raw >= 0], question=question, status=status,
+    )
+
+
+def _statuses(lang: pd.Series, length: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(status code, language in the lexicon, minimum characters of the language or NaN)
+    of each answer."""
+    lex = lexicon()
+    min_chars = _language_setting(lang, "min_chars")
+    supported = ~np.isnan(min_chars)  # every lexicon language sets min_chars
+    undetected = lang.isna().to_numpy()
+    largest_min = max(spec["min_chars"] for spec in lex.languages.values())
+    status = np.select(
+        [
+            length == 0,
+            supported & (length >= np.nan_to_num(min_chars, nan=0.0)),
+            supported,
+            undetected & (length < largest_min),
+            undetected,
+        ],
+        [Status.BLANK, Status.JUDGED, Status.TOO_SHORT, Status.TOO_SHORT, Status.UNRECOGNISED],
+        default=Status.UNSUPPORTED,
+    )
+    return status, supported, min_chars
+
+
+def _language_setting(lang: pd.Series, key: str) -> np.ndarray:
+    """A number from the lexicon's settings of each answer's language (NaN for languages
+    the lexicon lacks and for none), looked up once per distinct language."""
+    languages = lexicon().languages
+    codes, distinct = pd.factorize(lang)  # code -1: no language
+    # One entry per distinct language, then one for "none": code -1 takes the last.
+    values = [float(languages[code][key]) if code in languages else np.nan
+              for code in distinct]
+    return np.array([*values, np.nan])[codes]
+
+
+def _codes_of(values: pd.Series, number_of: dict[str, int]) -> np.ndarray:
+    """The number of each value (all must be keys of ``number_of``), looked up once per
+    distinct value."""
+    codes, distinct = pd.factorize(values)
+    return np.array([number_of[value] for value in distinct] + [-1], dtype=np.int64)[codes]
+
+
+def _missing_labels(expected: list[list[int]], question: np.ndarray, judged: np.ndarray,
+                    found_rows: np.ndarray, found_concepts: np.ndarray,
+                    labels: pa.Array) -> pa.Array:
+    """The labels of the expected concepts each judged answer lacks, ", "-joined in the
+    lexicon's order (null when none is missing or the answer is not judged).
+    ``expected[q]``: the concept numbers question q expects."""
+    width = max(len(concepts) for concepts in expected)
+    # expected_grid[q]: expected[q] padded with -1.
+    expected_grid = np.full((len(expected), width), -1, dtype=np.int64)
+    for q, concepts in enumerate(expected):
+        expected_grid[q, : len(concepts)] = concepts
+    is_found = np.zeros((len(question), len(labels)), dtype=bool)
+    is_found[found_rows, found_concepts] = True
+    judged_rows = np.flatnonzero(judged)
+    grid = expected_grid[question[judged_rows]]  # one row per judged answer
+    missing = (grid >= 0) & ~np.take_along_axis(is_found[judged_rows], np.maximum(grid, 0),
+                                                axis=1)
+    # Boolean indexing reads the grid row by row: answers in order, concepts in order.
+    missing_rows = np.broadcast_to(judged_rows[:, None], grid.shape)[missing]
+    return _join_per_row(missing_rows, take_text(labels, grid[missing]), len(question), ", ")
+
+
+def _join_per_row(rows: np.ndarray, texts: pa.Array, n_rows: int, sep: str) -> pa.Array:
+    """``texts`` joined with ``sep`` per row, for texts already sorted by row (``rows``:
+    the row of each text); null for rows without any. Arrow joins lists in one pass."""
+    counts = np.bincount(rows, minlength=n_rows)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), type=pa.int64())
+    lists = pa.LargeListArray.from_arrays(offsets, texts, mask=pa.array(counts == 0))
+    return pc.binary_join(lists, pa.scalar(sep, _LARGE))
+
+
+def _unknown_language_claims(text: pd.Series, unknown: np.ndarray) -> pd.DataFrame:
+    """Anti-concepts in short answers whose language could not be told (rows
+    ``unknown``): tried as English and as Albanian (a claim such as "We guarantee viral
+    reach." has too few function words to be recognised, but is still a claim)."""
+    lex = lexicon()
+    if not len(unknown):
+        return pd.DataFrame(columns=["row", "concept", "start", "end", "matched_text"])
+    texts = pd.concat([text.iloc[unknown]] * 2, ignore_index=True)
+    langs = pd.Series(["en"] * len(unknown) + ["sq"] * len(unknown), dtype=object)
+    anti = [cid for cid, node in lex.concepts.items() if node.kind == "anti"]
+    found = TextColumns(texts, langs).first_hits(
+        {cid: np.ones(len(texts), dtype=bool) for cid in anti}
+    )
+    found["row"] = np.tile(unknown, 2)[found["row"].to_numpy(dtype=int)]
+    return found
+
+
+def _cannot_judge_sentences(status: np.ndarray, lang: np.ndarray, length: np.ndarray,
+                            min_chars: np.ndarray) -> pa.Array:
+    """Plain sentences for answers the lexicon cannot judge (null for the others)."""
+    lex = lexicon()
+    sentence = np.full(len(status), None, dtype=object)
+    unsupported = np.flatnonzero(status == Status.UNSUPPORTED)
+    names = {code: lex.language_name(code) for code in set(lang[unsupported])}
+    sentence[unsupported] = [
+        f"Cannot judge this answer (language {names[code]} not in the lexicon); "
+        "the manager reads it."
+        for code in lang[unsupported]
+    ]
+    sentence[status == Status.UNRECOGNISED] = (
+        "Cannot judge this answer (its language was not recognised); the manager reads it."
+    )
+    short = np.flatnonzero(status == Status.TOO_SHORT)
+    largest_min = max(s["min_chars"] for s in lex.languages.values())
+    needed = np.where(np.isnan(min_chars[short]), largest_min, min_chars[short]).astype(int)
+    sentence[short] = (
+        "Cannot judge this answer (too short to judge: "
+        + length[short].astype(str).astype(object) + " characters, "
+        + needed.astype(str).astype(object) + " needed); the manager reads it."
+    )
+    return pa.array(sentence, type=_LARGE, from_pandas=True)
+
+
+# --------------------------------------------------------------------------- text columns
+# Finding texts are built in Arrow: each distinct piece (a number, a question's label, a
+# quote) is written once and taken per row, and the pieces are joined in one pass.
+
+
+def text_or_empty(column: pd.Series) -> pd.Series:
+    """The texts as str, missing ones empty (an Arrow str column is kept as it is)."""
+    if column.dtype == "str":
+        return column.fillna("")
+    return column.astype(object).where(column.notna(), "").astype(str)
+
+
+def large_text(column: pd.Series) -> pa.Array:
+    """A text column as an Arrow large_string array (missing values null)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return pa.array(column.array).cast(_LARGE)
+    return pa.array(column.to_numpy(dtype=object), type=_LARGE, from_pandas=True)
+
+
+def str_column(values: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow text column as a pandas "str" column (nulls become NaN)."""
+    return pd.Series(pd.array(values, dtype="str"), index=index)
+
+
+def take_text(distinct: pa.Array, codes: np.ndarray) -> pa.Array:
+    """A text column taken from its few distinct values (null where the code is -1)."""
+    missing = codes < 0
+    indices = pa.array(codes, type=pa.int64(), mask=missing if missing.any() else None)
+    return distinct.take(indices)
+
+
+def number_text(numbers: np.ndarray) -> pa.Array:
+    """Integers as decimal text, each distinct value formatted once."""
+    codes, distinct = pd.factorize(np.asarray(numbers))
+    return take_text(pa.array([str(n) for n in distinct.tolist()], type=_LARGE), codes)
+
+
+def count_text(template: str, *counts: np.ndarray) -> pa.Array:
+    """``template.format(*row)`` for each row of the non-negative integer columns
+    ``counts``, each distinct combination formatted once (rows share the few there are).
+
+    A combination is numbered as one integer, column by column (digits in base
+    max + 1), and read back from the distinct numbers.
+    """
+    columns = [np.asarray(column, dtype=np.int64) for column in counts]
+    bases = [int(column.max(initial=0)) + 1 for column in columns]
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, base in zip(columns, bases, strict=True):
+        key = key * base + column
+    codes, distinct = pd.factorize(key)
+    digits = []
+    for base in reversed(bases):
+        digits.append(distinct % base)
+        distinct = distinct // base
+    texts = [template.format(*row) for row in zip(*reversed(digits), strict=True)]
+    return take_text(pa.array(texts, type=_LARGE), codes)
+
+
 def _quote(text: pd.Series, limit: int) -> pd.Series:
+    """Whitespace runs as one space, cut to ``limit`` characters with an ellipsis."""
     text = text.astype(str).str.replace(r"\s+", " ", regex=True)
     long = text.str.len() > limit
     return text.where(~long, text.str.slice(0, limit - 1) + "…")
+
+
+def quoted_text(matched: pd.Series, limit: int) -> pa.Array:
+    """:func:`_quote` of each matched text, computed once per distinct text."""
+    codes, distinct = pd.factorize(matched, use_na_sentinel=False)
+    quoted = _quote(pd.Series(np.asarray(distinct, dtype=object), dtype=object), limit)
+    return take_text(large_text(quoted), codes)
+
+
+def join_arrays(*parts: pa.Array | str) -> pa.Array:
+    """Arrow text columns and literals concatenated row by row (null in, null out)."""
+    arrays = [pa.scalar(part, _LARGE) if isinstance(part, str) else part for part in parts]
+    return pc.binary_join_element_wise(*arrays, pa.scalar("", _LARGE))
 
 
 def join_by_key(keys: pd.Series | np.ndarray, values: pd.Series | np.ndarray,
@@ -97,161 +415,7 @@ def join_by_key(keys: pd.Series | np.ndarray, values: pd.Series | np.ndarray,
     return pd.Series(joined, index=sorted_keys[first], dtype=object)
 
 
-def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
-    lex = lexicon()
-    judging = lex.judging
-    qsources = question_sources()
-    raw = frames.answers
-    answers = raw[raw["question_id"].isin(list(qsources))].reset_index(drop=True)
-    text = _text_or_empty(answers["text"])
-    stripped_length = text.str.strip().str.len().astype(int)
-    lang = detect_languages(text)
-    supported = lang.isin(list(lex.languages))
-    min_chars = lang.map({k: v["min_chars"] for k, v in lex.languages.items()})
-    largest_min = max(spec["min_chars"] for spec in lex.languages.values())
-    status = np.select(
-        [
-            stripped_length == 0,
-            supported & (stripped_length >= min_chars.fillna(0)),
-            supported,
-            lang.isna() & (stripped_length < largest_min),
-            lang.isna(),
-        ],
-        ["blank", "judged", "too_short", "too_short", "unrecognised"],
-        default="unsupported",
-    )
-    answers = answers.assign(text=text, lang=lang, length=stripped_length, status=status)
-    judged = (answers["status"] == "judged").to_numpy()
-    checkable = (supported & (answers["status"] != "blank")).to_numpy()
-
-    expected = pd.DataFrame(
-        [(qid, concept) for qid, concepts in lex.expected.items() for concept in concepts],
-        columns=["question_id", "concept"],
-    )
-    # (row, concept) pairs as one integer, to test membership without string merges.
-    concept_number = {cid: number for number, cid in enumerate(lex.concepts)}
-    n_concepts = len(concept_number)
-    expected["concept_number"] = expected["concept"].map(concept_number)
-    scope: dict[str, np.ndarray] = {}
-    for concept, node in lex.concepts.items():
-        if node.kind == "anti":
-            scope[concept] = checkable
-        elif node.kind == "concept":
-            asked_in = expected.loc[expected["concept"] == concept, "question_id"]
-            mask = judged & answers["question_id"].isin(list(asked_in)).to_numpy()
-            if concept == "crisis_response_time":  # day-to-day response times, any answer
-                mask = judged
-            if mask.any():
-                scope[concept] = mask
-    columns = TextColumns(answers["text"], answers["lang"])
-    hits = pd.concat(
-        [columns.first_hits(scope), _unknown_language_claims(answers)], ignore_index=True
-    ).drop_duplicates(["row", "concept"])
-    hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64})
-    pairs = answers[["question_id"]].reset_index(names="row").merge(expected, on="question_id")
-    pairs = pairs[judged[pairs["row"].to_numpy()]] if len(pairs) else pairs
-    pair_keys = (pairs["row"].to_numpy(dtype=np.int64) * n_concepts
-                 + pairs["concept_number"].to_numpy(dtype=np.int64))
-    hit_keys = (hits["row"].to_numpy(dtype=np.int64) * n_concepts
-                + hits["concept"].map(concept_number).to_numpy(dtype=np.int64))
-    # kind="table": a lookup over the key range, far faster here than sorting.
-    hits["expected"] = np.isin(hit_keys, pair_keys, kind="table")
-    labels = {cid: node.label for cid, node in lex.concepts.items()}
-    hits["phrase"] = (
-        hits["concept"].map(labels) + ' ("' + _quote(hits["matched_text"],
-                                                      int(judging["quote_max_chars"]))
-        + '", chars ' + hits["start"].astype(str) + "-" + hits["end"].astype(str) + ")"
-    )
-
-    found = hits[hits["expected"]]
-    n_found = found.groupby("row").size().reindex(answers.index, fill_value=0)
-    n_expected = answers["question_id"].map({q: len(c) for q, c in lex.expected.items()})
-    coverage = (n_found / n_expected).where(judged)
-    spec = columns.specificity(judged)
-    spec.index = answers.index
-    specific = (spec["numbers"] + spec["time_frames"] + spec["named_metrics"]) > 0
-    weights = judging["answer_score"]
-    score = (
-        float(weights["coverage_weight"]) * coverage
-        + float(weights["specificity_weight"]) * specific.astype(float)
-    ).where(judged)
-
-    ordered = found.sort_values(["row", "start"])
-    found_text = join_by_key(ordered["row"], ordered["phrase"], "; ")
-    missing = ~np.isin(pair_keys, hit_keys[hits["expected"].to_numpy()], kind="table")
-    label_of_number = np.array([labels[cid] for cid in concept_number], dtype=object)
-    missing_labels = label_of_number[(pair_keys % n_concepts)[missing]]
-    missing_text = join_by_key(pairs["row"].to_numpy()[missing], missing_labels, ", ")
-    answers = answers.assign(
-        n_expected=n_expected,
-        n_found=n_found.where(judged),
-        coverage=coverage,
-        numbers=spec["numbers"],
-        percentages=spec["percentages"],
-        time_frames=spec["time_frames"],
-        named_metrics=spec["named_metrics"],
-        specific=specific & judged,
-        score=score,
-        # Arrow-backed text: the findings concatenate these without converting them.
-        found=found_text.reindex(answers.index).astype("str"),
-        missing=missing_text.reindex(answers.index).astype("str"),
-        cannot_judge=_cannot_judge_sentences(answers, min_chars).astype("str"),
-    )
-    candidates = pd.Index(
-        pd.unique(pd.concat([frames.candidates[_CID], raw[_CID]], ignore_index=True)),
-        name=_CID,
-    )
-    return AnswerAnalysis(answers=answers, hits=hits, candidates=candidates)
-
-
-def _text_or_empty(column: pd.Series) -> pd.Series:
-    """The texts as str, missing ones empty (an Arrow str column is kept as it is)."""
-    if column.dtype == "str":
-        return column.fillna("")
-    return column.astype(object).where(column.notna(), "").astype(str)
-
-
-def _unknown_language_claims(answers: pd.DataFrame) -> pd.DataFrame:
-    """Anti-concepts in short answers whose language could not be told: tried as English
-    and as Albanian (a claim such as "We guarantee viral reach." has too few function
-    words to be recognised, but is still a claim)."""
-    lex = lexicon()
-    unknown = np.flatnonzero((answers["lang"].isna() & (answers["status"] != "blank")).to_numpy())
-    if not len(unknown):
-        return pd.DataFrame(columns=["row", "concept", "start", "end", "matched_text"])
-    texts = pd.concat([answers["text"].iloc[unknown]] * 2, ignore_index=True)
-    langs = pd.Series(["en"] * len(unknown) + ["sq"] * len(unknown), dtype=object)
-    anti = [cid for cid, node in lex.concepts.items() if node.kind == "anti"]
-    found = TextColumns(texts, langs).first_hits(
-        {cid: np.ones(len(texts), dtype=bool) for cid in anti}
-    )
-    found["row"] = np.tile(unknown, 2)[found["row"].to_numpy(dtype=int)]
-    return found
-
-
-def _cannot_judge_sentences(answers: pd.DataFrame, min_chars: pd.Series) -> pd.Series:
-    """Plain sentences for answers the lexicon cannot judge (NaN for the others)."""
-    lex = lexicon()
-    codes = answers["lang"].dropna().unique()
-    names = answers["lang"].map({code: lex.language_name(code) for code in codes}).astype(object)
-    sentence = pd.Series(np.nan, index=answers.index, dtype=object)
-    unsupported = answers["status"] == "unsupported"
-    sentence[unsupported] = (
-        "Cannot judge this answer (language " + names[unsupported]
-        + " not in the lexicon); the manager reads it."
-    )
-    unrecognised = answers["status"] == "unrecognised"
-    sentence[unrecognised] = (
-        "Cannot judge this answer (its language was not recognised); the manager reads it."
-    )
-    short = answers["status"] == "too_short"
-    needed = min_chars.fillna(max(s["min_chars"] for s in lex.languages.values()))
-    sentence[short] = (
-        "Cannot judge this answer (too short to judge: "
-        + answers.loc[short, "length"].astype(str).astype(object) + " characters, "
-        + needed[short].astype(int).astype(str).astype(object) + " needed); the manager reads it."
-    )
-    return sentence
+# --------------------------------------------------------------------------- shared findings
 
 
 def level_from_score(score: pd.Series | np.ndarray, bounds: list[float]) -> np.ndarray:
@@ -266,122 +430,140 @@ def flag_columns(flag_id: str) -> dict[str, str]:
     return {"flag": flag_id, "severity": flag["severity"], "sources": "; ".join(flag["sources"])}
 
 
-def join_text(*parts: pd.Series | str) -> pd.Series:
-    """Text columns and literals concatenated row by row in one Arrow pass (chained ``+``
-    copies the growing sentences once per step). NaN in any column gives NaN, as ``+``
-    does; the index is the first column's."""
-    index = next(part.index for part in parts if isinstance(part, pd.Series))
-    arrays = [
-        pa.scalar(part, _LARGE) if isinstance(part, str) else _large_text(part)
-        for part in parts
-    ]
-    joined = pc.binary_join_element_wise(*arrays, pa.scalar("", _LARGE))
-    return pd.Series(pd.array(joined, dtype="str"), index=index)
+def id_rank(candidates: pd.Index) -> np.ndarray:
+    """Each candidate's rank among the ids sorted as strings: sorting rows on it orders
+    them as a sort on the ids would."""
+    rank = np.empty(len(candidates), dtype=np.int64)
+    rank[candidates.argsort()] = np.arange(len(candidates))
+    return rank
 
 
-_LARGE = pa.large_string()
-
-
-def _large_text(column: pd.Series) -> pa.Array:
-    if isinstance(column.dtype, pd.StringDtype):
-        return pa.array(column.array).cast(_LARGE)
-    return pa.array(column.to_numpy(dtype=object), type=_LARGE, from_pandas=True)
-
-
-_FINDING_INPUTS = [
-    _CID, "question_id", "status", "n_found", "n_expected", "found", "missing", "numbers",
-    "time_frames", "named_metrics", "score", "cannot_judge",
-]
+def first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys starts (the first row of each group, keys sorted)."""
+    return np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, dtype=bool)
 
 
 def answer_findings(analysis: AnswerAnalysis, questions: list[str], area: str) -> pd.DataFrame:
     """One finding per answer to ``questions``: concepts found (quoted, with positions)
     and missing, specificity; or a plain cannot-judge sentence."""
     lex = lexicon()
-    table = analysis.answers
-    chosen = table["question_id"].isin(questions) & (table["status"] != "blank")
-    # Only the columns needed: filtering the answer texts too would copy them.
-    answers = table.loc[chosen, _FINDING_INPUTS]
-    if answers.empty:
+    all_questions = list(question_sources())
+    asked = np.isin(analysis.question,
+                    [number for number, qid in enumerate(all_questions) if qid in questions])
+    rows = np.flatnonzero(asked & (analysis.status != Status.BLANK))
+    if not len(rows):
         return findings_frame([])
+    table = analysis.answers
+    question = analysis.question[rows]
+    judged = analysis.status[rows] == Status.JUDGED
+    taken = pa.array(rows, type=pa.int64())
+
+    def text(column: str) -> pa.Array:
+        return large_text(table[column]).take(taken)
+
+    def values(column: str) -> np.ndarray:
+        return table[column].to_numpy()[rows]
+
+    def by_question(texts: list[str]) -> pa.Array:
+        return take_text(pa.array(texts, type=_LARGE), question)
+
     labels = {cid: node.label for cid, node in lex.concepts.items()}
-    expected_labels = answers["question_id"].map(
-        {q: ", ".join(labels[c] for c in cs) for q, cs in lex.expected.items()}
+    n_found = np.nan_to_num(values("n_found")).astype(int)
+    detail = join_arrays(
+        count_text("Covers {} of {} expected concepts: ", n_found, values("n_expected")),
+        pc.fill_null(text("found"), pa.scalar("none of them", _LARGE)),
+        ". Not found: ", pc.fill_null(text("missing"), pa.scalar("nothing", _LARGE)),
+        count_text(". Specific details: {} numbers, {} time frames, {} named metrics.",
+                   values("numbers"), values("time_frames"), values("named_metrics")),
     )
-    judged = answers["status"] == "judged"
-    found = answers["found"].fillna("none of them")
-    missing = answers["missing"].fillna("nothing")
-    detail = join_text(
-        "Covers ", answers["n_found"].fillna(0).astype(int).astype(str), " of ",
-        answers["n_expected"].astype(int).astype(str), " expected concepts: ", found,
-        ". Not found: ", missing, ". Specific details: ",
-        answers["numbers"].astype(str), " numbers, ",
-        answers["time_frames"].astype(str), " time frames, ",
-        answers["named_metrics"].astype(str), " named metrics.",
-    )
+    index = pd.Index(rows)  # the answers' row labels (their index is a RangeIndex)
     return findings_frame(
         pd.DataFrame(
             {
-                _CID: answers[_CID],
+                _CID: str_column(text(_CID), index),
                 "area": area,
                 "signal": "strategy_answer",
-                "subject": "answer: " + answers["question_id"],
-                "value": answers["score"].round(3),
+                "subject": str_column(by_question([f"answer: {q}" for q in all_questions]),
+                                       index),
+                "value": np.round(values("score"), 3),
                 "unit": "answer score (0-1)",
-                "comparison": "expected concepts for this question (vetting/data/concepts.yaml): "
-                + expected_labels,
+                "comparison": str_column(by_question([
+                    "expected concepts for this question (vetting/data/concepts.yaml): "
+                    + ", ".join(labels[c] for c in lex.expected[q]) for q in all_questions
+                ]), index),
                 "suggested_level": np.nan,
                 "flag": None,
                 "severity": None,
                 "confidence": np.where(judged, float(lex.judging["lexicon_confidence"]), 0.0),
-                "sources": answers["question_id"].map(question_sources()),
-                "detail": detail.where(judged, answers["cannot_judge"]),
+                "sources": str_column(by_question(
+                    [question_sources()[q] for q in all_questions]), index),
+                "detail": str_column(
+                    pc.if_else(pa.array(judged), detail, text("cannot_judge")), index
+                ),
+            },
+            index=index,
+        )
+    )
+
+
+def anti_hits(analysis: AnswerAnalysis, concept: str) -> pd.DataFrame:
+    """First hit of an anti-concept per candidate (by candidate id, then answer row),
+    with the answer it came from and the candidate's number of such answers."""
+    hits = analysis.hits
+    of_concept = np.flatnonzero((hits["concept"] == concept).to_numpy())
+    if not len(of_concept):
+        return hits.iloc[of_concept].assign(**{
+            _CID: pd.Series(dtype=object), "question_id": pd.Series(dtype=object),
+            "n_answers": pd.Series(dtype=int),
+        })
+    rows = hits["row"].to_numpy()[of_concept]
+    candidate = analysis.candidate[rows]
+    order = np.lexsort((rows, id_rank(analysis.candidates)[candidate]))
+    first = order[first_of_runs(candidate[order])]
+    questions = np.array(list(question_sources()), dtype=object)
+    return hits.iloc[of_concept[first]].assign(**{
+        _CID: analysis.candidates.to_numpy(dtype=object)[candidate[first]],
+        "question_id": questions[analysis.question[rows[first]]],
+        "n_answers": np.bincount(candidate, minlength=len(analysis.candidates))[
+            candidate[first]],
+    })
+
+
+def anti_concept_flags(analysis: AnswerAnalysis, area: str, concept: str, claim: str,
+                       consequence: str, comparison: str) -> pd.DataFrame:
+    """One flag per candidate whose answers say an anti-concept (its id is the flag id),
+    quoting the first place it was said."""
+    first = anti_hits(analysis, concept)
+    if first.empty:
+        return findings_frame([])
+    limit = int(lexicon().judging["quote_max_chars"])
+    question = pa.array(first["question_id"].to_numpy(dtype=object), type=_LARGE)
+    detail = join_arrays(
+        "The answer to ", question, f' {claim}: "', quoted_text(first["matched_text"], limit),
+        '" (chars ', number_text(first["start"].to_numpy()), "-",
+        number_text(first["end"].to_numpy()), "); ",
+        number_text(first["n_answers"].to_numpy()), f" answer(s) say so. {consequence}",
+    )
+    return findings_frame(
+        pd.DataFrame(
+            {
+                _CID: first[_CID],
+                "area": area,
+                "signal": concept,
+                "subject": str_column(join_arrays("answer: ", question), first.index),
+                "value": first["n_answers"].astype(float),
+                "unit": "answers",
+                "comparison": comparison,
+                "suggested_level": np.nan,
+                **flag_columns(concept),
+                "confidence": float(lexicon().judging["lexicon_confidence"]),
+                "detail": str_column(detail, first.index),
             }
         )
     )
 
 
-def _per_candidate(analysis: AnswerAnalysis) -> pd.DataFrame:
-    """Counts per candidate over the questions: answered, judged, shallow, mean score."""
-    lex = lexicon()
-    judging = lex.judging
-    answers = analysis.answers
-    questions = list(question_sources())
-    grid = pd.MultiIndex.from_product([analysis.candidates, questions],
-                                      names=[_CID, "question_id"])
-    present = answers[answers["status"] != "blank"].drop_duplicates([_CID, "question_id"])
-    status = present.set_index([_CID, "question_id"])["status"].reindex(grid)
-    unanswered = status.isna()
-    short_chars = answers["lang"].map({k: v["short_chars"] for k, v in lex.languages.items()})
-    shallow_cfg = judging["shallow"]
-    is_judged = answers["status"] == "judged"
-    shallow = (answers["status"] == "too_short") | (
-        is_judged & ~answers["specific"]
-        & (
-            (answers["coverage"] < float(shallow_cfg["max_coverage"]))
-            | ((answers["length"] < short_chars)
-               & (answers["coverage"] < float(shallow_cfg["short_max_coverage"])))
-        )
-    )
-    in_known = answers["status"].isin(["judged", "too_short"])
-    per_answer = answers.assign(
-        judged=is_judged, shallow=shallow & in_known, known=in_known,
-        cannot=answers["status"].isin(["unsupported", "unrecognised", "too_short"]),
-        specific_n=answers["specific"].astype(int),
-    )
-    table = per_answer.groupby(_CID).agg(
-        n_judged=("judged", "sum"), n_shallow=("shallow", "sum"), n_known=("known", "sum"),
-        n_cannot=("cannot", "sum"), score_sum=("score", "sum"),
-        coverage_mean=("coverage", "mean"), n_specific=("specific_n", "sum"),
-    ).reindex(analysis.candidates, fill_value=0)
-    unanswered_by = unanswered.groupby(level=_CID).sum().reindex(analysis.candidates)
-    blank = unanswered[unanswered].reset_index()
-    unanswered_list = join_by_key(blank[_CID], blank["question_id"], ", ")
-    table["n_unanswered"] = unanswered_by.fillna(len(questions)).astype(int)
-    table["unanswered"] = unanswered_list.reindex(table.index)
-    denominator = table["n_judged"] + table["n_unanswered"]
-    table["mean_score"] = (table["score_sum"] / denominator).where(denominator > 0)
-    return table
+# --------------------------------------------------------------------------- strategy depth
 
 
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
@@ -396,24 +578,32 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     parts = [answer_findings(analysis, questions, AREA)]
     table = _per_candidate(analysis)
     n_questions = len(questions)
-    enough = table["n_judged"] >= int(judging["min_judged_answers"])
-    level = level_from_score(table["mean_score"].where(enough), judging["level_lower_bounds"])
+    enough = (table["n_judged"] >= int(judging["min_judged_answers"])).to_numpy()
+    mean_score = table["mean_score"].to_numpy()
+    level = level_from_score(np.where(enough, mean_score, np.nan),
+                             judging["level_lower_bounds"])
     confidence = float(judging["lexicon_confidence"]) * np.sqrt(
-        table["n_judged"] / n_questions
-    )
-    summary = (
-        "Judged " + table["n_judged"].astype(int).astype(str) + " of "
-        + str(n_questions) + " answers by the lexicon: they cover "
-        + (table["coverage_mean"].fillna(0) * 100).round().astype(int).astype(str)
-        + "% of the expected concepts on average, and "
-        + table["n_specific"].astype(int).astype(str)
-        + " give numbers, time frames or named metrics; "
-        + table["n_unanswered"].astype(str) + " unanswered, "
-        + table["n_cannot"].astype(int).astype(str) + " cannot be judged."
+        table["n_judged"].to_numpy() / n_questions
     )
     too_thin = (
         " Fewer than " + str(judging["min_judged_answers"])
         + " judged answers: no level suggested; the manager reads the answers."
+    )
+    coverage_percent = np.round(np.nan_to_num(table["coverage_mean"].to_numpy()) * 100)
+    # Two templates of fewer numbers each: fewer distinct combinations to format.
+    detail = join_arrays(
+        count_text(
+            "Judged {} of " + str(n_questions) + " answers by the lexicon: they cover {}% of "
+            "the expected concepts on average, and ",
+            table["n_judged"].to_numpy(), coverage_percent.astype(int),
+        ),
+        count_text(
+            "{} give numbers, time frames or named metrics; {} unanswered, {} cannot be "
+            "judged.",
+            table["n_specific"].to_numpy(), table["n_unanswered"].to_numpy(),
+            table["n_cannot"].to_numpy(),
+        ),
+        pa.array(np.where(enough, "", too_thin), type=_LARGE),
     )
     bounds = judging["level_lower_bounds"]
     parts.append(
@@ -424,7 +614,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
                     "area": AREA,
                     "signal": "strategy_depth_score",
                     "subject": "portfolio",
-                    "value": table["mean_score"].round(3).to_numpy(),
+                    "value": np.round(mean_score, 3),
                     "unit": "mean answer score (0-1)",
                     "comparison": (
                         "levels 2-5 from mean answer score "
@@ -436,7 +626,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
                     "severity": None,
                     "confidence": np.where(enough, confidence, 0.0),
                     "sources": STRATEGY_SOURCES,
-                    "detail": (summary + np.where(enough, "", too_thin)).to_numpy(),
+                    "detail": pd.array(detail, dtype="str"),
                 }
             )
         )
@@ -448,53 +638,75 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     return findings_frame(pd.concat(parts, ignore_index=True)) if parts else findings_frame([])
 
 
-def anti_hits(analysis: AnswerAnalysis, concept: str) -> pd.DataFrame:
-    """First hit of an anti-concept per candidate, with the answer it came from."""
-    hits = analysis.hits[analysis.hits["concept"] == concept]
-    if hits.empty:
-        return hits.assign(**{_CID: pd.Series(dtype=object), "question_id": pd.Series(
-            dtype=object), "n_answers": pd.Series(dtype=int)})
+def _per_candidate(analysis: AnswerAnalysis) -> pd.DataFrame:
+    """Counts per candidate over the questions: answered, judged, shallow, mean score."""
+    lex = lexicon()
+    shallow_cfg = lex.judging["shallow"]
     answers = analysis.answers
-    hits = hits.assign(
-        **{_CID: answers[_CID].to_numpy()[hits["row"].to_numpy()],
-           "question_id": answers["question_id"].to_numpy()[hits["row"].to_numpy()]}
-    )
-    counts = hits.groupby(_CID).size().rename("n_answers")
-    first = hits.sort_values([_CID, "row"]).drop_duplicates(_CID)
-    return first.merge(counts, left_on=_CID, right_index=True)
-
-
-def anti_concept_flags(analysis: AnswerAnalysis, area: str, concept: str, claim: str,
-                       consequence: str, comparison: str) -> pd.DataFrame:
-    """One flag per candidate whose answers say an anti-concept (its id is the flag id),
-    quoting the first place it was said."""
-    first = anti_hits(analysis, concept)
-    if first.empty:
-        return findings_frame([])
-    limit = int(lexicon().judging["quote_max_chars"])
-    detail = (
-        "The answer to " + first["question_id"] + f' {claim}: "'
-        + _quote(first["matched_text"], limit) + '" (chars '
-        + first["start"].astype(str) + "-" + first["end"].astype(str) + "); "
-        + first["n_answers"].astype(str) + f" answer(s) say so. {consequence}"
-    )
-    return findings_frame(
-        pd.DataFrame(
-            {
-                _CID: first[_CID],
-                "area": area,
-                "signal": concept,
-                "subject": "answer: " + first["question_id"],
-                "value": first["n_answers"].astype(float),
-                "unit": "answers",
-                "comparison": comparison,
-                "suggested_level": np.nan,
-                **flag_columns(concept),
-                "confidence": float(lexicon().judging["lexicon_confidence"]),
-                "detail": detail,
-            }
+    questions = list(question_sources())
+    n_candidates = len(analysis.candidates)
+    candidate, status = analysis.candidate, analysis.status
+    # answered[c, q]: candidate c gave a non-blank answer to question q.
+    answered = np.zeros((n_candidates, len(questions)), dtype=bool)
+    nonblank = status != Status.BLANK
+    answered[candidate[nonblank], analysis.question[nonblank]] = True
+    judged = status == Status.JUDGED
+    too_short = status == Status.TOO_SHORT
+    specific = answers["specific"].to_numpy()
+    coverage = answers["coverage"].to_numpy()
+    # The language's short_chars matters only where the coverage is in between.
+    in_between = judged & ~specific & (coverage < float(shallow_cfg["short_max_coverage"]))
+    short_chars = np.full(len(answers), np.nan)
+    short_chars[in_between] = _language_setting(answers["lang"][in_between], "short_chars")
+    shallow = too_short | (
+        judged & ~specific
+        & (
+            (coverage < float(shallow_cfg["max_coverage"]))
+            | ((answers["length"].to_numpy() < short_chars)
+               & (coverage < float(shallow_cfg["short_max_coverage"])))
         )
     )
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(candidate[mask], minlength=n_candidates)
+
+    # Float sums through pandas' grouped sum and mean, whose compensated summation the
+    # scores were always summed with (a plain running sum can differ in the last bit).
+    grouped = pd.DataFrame({"score": answers["score"].to_numpy(), "coverage": coverage}
+                           ).groupby(candidate)
+    everyone = np.arange(n_candidates)
+    table = pd.DataFrame(
+        {
+            "n_judged": count(judged),
+            "n_shallow": count(shallow),
+            "n_known": count(judged | too_short),
+            "n_cannot": count(too_short | (status == Status.UNSUPPORTED)
+                              | (status == Status.UNRECOGNISED)),
+            "score_sum": grouped["score"].sum().reindex(everyone, fill_value=0).to_numpy(),
+            "coverage_mean": grouped["coverage"].mean().reindex(everyone, fill_value=0)
+            .to_numpy(),
+            "n_specific": count(specific),
+            "n_unanswered": len(questions) - answered.sum(axis=1),
+            "unanswered": _unanswered_lists(answered, questions),
+        },
+        index=analysis.candidates,
+    )
+    denominator = table["n_judged"] + table["n_unanswered"]
+    table["mean_score"] = (table["score_sum"] / denominator).where(denominator > 0)
+    return table
+
+
+def _unanswered_lists(answered: np.ndarray, questions: list[str]) -> np.ndarray:
+    """", "-joined unanswered question ids per candidate (NaN when all are answered),
+    written once per distinct pattern of answered questions."""
+    # Each candidate's pattern as the bits of one integer (a dozen questions fit).
+    bits = 1 << np.arange(len(questions), dtype=np.int64)
+    pattern_of, patterns = pd.factorize(answered.astype(np.int64) @ bits)
+    texts = [
+        ", ".join(q for i, q in enumerate(questions) if not pattern & (1 << i)) or np.nan
+        for pattern in patterns.tolist()
+    ]
+    return np.array(texts, dtype=object)[pattern_of]
 
 
 def _followers_flags(analysis: AnswerAnalysis) -> pd.DataFrame:
@@ -513,11 +725,11 @@ def _shallow_flags(table: pd.DataFrame) -> pd.DataFrame:
     hit = table[fire]
     if hit.empty:
         return findings_frame([])
-    detail = (
-        hit["n_shallow"].astype(int).astype(str) + " of " + hit["n_known"].astype(int).astype(str)
-        + " answers in a known language are short or vague: few of the expected concepts and "
-        "no numbers, time frames or named metrics. 000 §5: strategy and planning is the "
-        "biggest skills gap."
+    detail = count_text(
+        "{} of {} answers in a known language are short or vague: few of the expected "
+        "concepts and no numbers, time frames or named metrics. 000 §5: strategy and "
+        "planning is the biggest skills gap.",
+        hit["n_shallow"].to_numpy(), hit["n_known"].to_numpy(),
     )
     return findings_frame(
         pd.DataFrame(
@@ -533,7 +745,7 @@ def _shallow_flags(table: pd.DataFrame) -> pd.DataFrame:
                 "suggested_level": np.nan,
                 **flag_columns("shallow_strategy_answers"),
                 "confidence": float(lexicon().judging["lexicon_confidence"]),
-                "detail": detail.to_numpy(),
+                "detail": pd.array(detail, dtype="str"),
             }
         )
     )
@@ -544,9 +756,10 @@ def _unanswered_flags(table: pd.DataFrame, n_questions: int) -> pd.DataFrame:
     hit = table[fire]
     if hit.empty:
         return findings_frame([])
-    detail = (
-        hit["n_unanswered"].astype(str) + " of " + str(n_questions)
-        + " strategy questions unanswered: " + hit["unanswered"].fillna("") + "."
+    detail = join_arrays(
+        number_text(hit["n_unanswered"].to_numpy()),
+        f" of {n_questions} strategy questions unanswered: ",
+        pa.array(hit["unanswered"].fillna("").to_numpy(dtype=object), type=_LARGE), ".",
     )
     return findings_frame(
         pd.DataFrame(
@@ -561,7 +774,7 @@ def _unanswered_flags(table: pd.DataFrame, n_questions: int) -> pd.DataFrame:
                 "suggested_level": np.nan,
                 **flag_columns("unanswered_strategy_questions"),
                 "confidence": 0.95,
-                "detail": detail.to_numpy(),
+                "detail": pd.array(detail, dtype="str"),
             }
         )
     )
