@@ -16,23 +16,30 @@ daily noise of spread s, an interval of d days has spread s*sqrt(d). The spread 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from vetting.benchmarks import Benchmarks, load_benchmarks
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext
 from vetting.signals.engagement import (
+    Columns,
     Part,
+    Runs,
     account_index,
     account_part,
+    already_sorted,
     assemble_findings,
-    group_starts,
+    formatted,
     lists,
     post_confidence,
-    recent_posts,
     rows_in,
-    subjects,
+    shared_inputs,
+    text_per_combination,
+    zero_if_missing,
 )
 
 AREA = "authenticity"
@@ -40,10 +47,21 @@ SOURCES = "004 §3"
 MAD_TO_SD = 1.4826
 
 
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The account columns findings repeat; text as pandas' str arrays, converted once."""
+
+    candidate_id: ExtensionArray
+    subject: ExtensionArray
+    platform: pd.Series
+
+
 # --------------------------------------------------------------------------- history
 
 
-def sorted_history(history: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, np.ndarray]:
+def sorted_history(history: pd.DataFrame, accounts: pd.DataFrame) -> Columns:
     """History points sorted by account then date, one per (account, day), as arrays.
 
     Keys: pos (account row position), day (days since epoch), followers, following.
@@ -52,26 +70,30 @@ def sorted_history(history: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, n
     days = history["date"].to_numpy(dtype="datetime64[D]")
     followers = history["followers"].to_numpy(dtype=float)
     usable = (pos >= 0) & ~np.isnat(days) & np.isfinite(followers)
-    day_numbers = days.astype(np.int64)
-    order = np.lexsort((day_numbers, pos))
-    order = order[usable[order]]
-    p, d = pos[order], day_numbers[order]
+    day_numbers = days.view(np.int64)
+    columns = {"pos": pos, "day": day_numbers, "followers": followers,
+               "following": history["following"].to_numpy(dtype=float)}
+    if not (usable.all() and already_sorted(pos, day_numbers)):  # usually nothing to do
+        order = np.flatnonzero(usable)
+        if not already_sorted(pos[order], day_numbers[order]):
+            order = np.lexsort((day_numbers, pos))
+            order = order[usable[order]]
+        columns = {name: values[order] for name, values in columns.items()}
+    p, d = columns["pos"], columns["day"]
     last_of_day = np.r_[(p[1:] != p[:-1]) | (d[1:] != d[:-1]), True] if len(p) else p > 0
-    order = order[last_of_day]
-    return {
-        "pos": pos[order],
-        "day": day_numbers[order],
-        "followers": followers[order],
-        "following": history["following"].to_numpy(dtype=float)[order],
-    }
+    if not last_of_day.all():
+        columns = {name: values[last_of_day] for name, values in columns.items()}
+    return columns
 
 
-def _group_median(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def _group_median(values: np.ndarray, runs: Runs) -> np.ndarray:
     """Median of ``values`` within each key (an account position), back on every element."""
-    medians = pd.Series(values).groupby(keys).median()
-    by_key = np.full(int(keys.max()) + 1 if len(keys) else 0, np.nan)
-    by_key[medians.index.to_numpy()] = medians.to_numpy(dtype=float)
-    return by_key[keys]
+    return runs.medians(values)[runs.keys]
+
+
+def _account_runs(pos: np.ndarray) -> Runs:
+    """Runs of rows sorted by account position."""
+    return Runs.of(pos, int(pos.max()) + 1 if len(pos) else 0)
 
 
 def _shifted(values: np.ndarray, keys: np.ndarray, k: int) -> np.ndarray:
@@ -83,27 +105,44 @@ def _shifted(values: np.ndarray, keys: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def history_intervals(h: dict[str, np.ndarray], benchmarks: Benchmarks) -> pd.DataFrame:
-    """One row per interval between consecutive history points, with robust burst scores.
+def _later_excess(excess: np.ndarray, keys: np.ndarray, rows: np.ndarray,
+                  window: int) -> np.ndarray:
+    """For each of ``rows``, the sum of the excess of the next ``window`` intervals of the
+    same account (keys sorted in runs); only bursts need it, and they are few."""
+    total = np.zeros(len(rows))
+    for k in range(1, window + 1):
+        later = np.minimum(rows + k, len(keys) - 1)
+        same = (rows + k < len(keys)) & (keys[later] == keys[rows])
+        total = total + np.nan_to_num(np.where(same, excess[later], np.nan))
+    return total
 
-    Columns: pos, start, end, days, before, gained, rate, baseline, sigma, z, excess,
-    burst, round_jump, taper_loss, d_following, following, swing.
-    """
+
+def interval_columns(h: Columns, benchmarks: Benchmarks) -> Columns:
+    """:func:`history_intervals` as arrays, with ``start_day`` and ``end_day`` as day numbers
+    (days since epoch) in place of the dates."""
     t = benchmarks.thresholds["history"]
     p = h["pos"]
-    follows = np.r_[False, p[1:] == p[:-1]] if len(p) else np.zeros(0, dtype=bool)
-    cur = np.flatnonzero(follows)
-    prev = cur - 1
-    pos = p[cur]
-    days = (h["day"][cur] - h["day"][prev]).astype(float)
-    before = h["followers"][prev]
-    gained = h["followers"][cur] - before
+    # An interval joins each point to the next one of the same account.
+    same = p[1:] == p[:-1]
+
+    def start(values: np.ndarray) -> np.ndarray:
+        return values[:-1][same]
+
+    def end(values: np.ndarray) -> np.ndarray:
+        return values[1:][same]
+
+    pos = end(p)
+    start_day, end_day = start(h["day"]), end(h["day"])
+    days = (end_day - start_day).astype(float)
+    before = start(h["followers"])
+    gained = end(h["followers"]) - before
     rate = gained / days
-    baseline = _group_median(rate, pos)
+    runs = _account_runs(pos)
+    baseline = _group_median(rate, runs)
     sqrt_days = np.sqrt(days)
     scaled = (rate - baseline) * sqrt_days
-    abs_dev = np.abs(scaled - _group_median(scaled, pos))
-    mad = _group_median(abs_dev, pos)
+    abs_dev = np.abs(scaled - _group_median(scaled, runs))
+    mad = _group_median(abs_dev, runs)
     floor = np.maximum(t["sigma_floor_per_day"],
                        t["sigma_floor_share_of_median_growth"] * np.abs(baseline))
     sigma = np.maximum(MAD_TO_SD * mad, floor)
@@ -113,62 +152,92 @@ def history_intervals(h: dict[str, np.ndarray], benchmarks: Benchmarks) -> pd.Da
                                       t["burst_min_share_of_followers"] * before)
     burst = (z >= t["burst_z"]) & big_enough
 
+    # Round jumps and tapers are only looked for among the (few) bursts.
+    bursts = np.flatnonzero(burst)
     step = float(t["round_step"])
     tolerance = np.maximum(t["round_tolerance_min"],
-                           t["round_tolerance_spreads"] * sigma * sqrt_days)
+                           t["round_tolerance_spreads"] * sigma[bursts] * sqrt_days[bursts])
     judgeable = tolerance <= t["round_tolerance_max_share"] * step
-    off_round = np.abs(excess - np.round(excess / step) * step)
-    round_jump = burst & judgeable & (excess >= step) & (off_round <= tolerance)
+    burst_excess = excess[bursts]
+    off_round = np.abs(burst_excess - np.round(burst_excess / step) * step)
+    round_jump = np.zeros(len(pos), dtype=bool)
+    round_jump[bursts] = judgeable & (burst_excess >= step) & (off_round <= tolerance)
 
-    later_loss = sum(
-        np.nan_to_num(_shifted(excess, pos, k)) for k in range(1, int(t["taper_window"]) + 1)
-    )
-    taper_loss = np.where(burst, -later_loss, np.nan)
+    taper_loss = np.full(len(pos), np.nan)
+    taper_loss[bursts] = -_later_excess(excess, pos, bursts, int(t["taper_window"]))
 
-    following = h["following"][cur]
-    d_following = following - h["following"][prev]
-    median_following = _group_median(following, pos)
+    following = end(h["following"])
+    d_following = following - start(h["following"])
+    median_following = _group_median(following, runs)
     swing_size = np.maximum(t["seesaw_min_swing"],
                             t["seesaw_min_share_of_following"] * np.nan_to_num(median_following))
     next_change = _shifted(d_following, pos, 1)
     swing = (d_following >= swing_size) & (next_change <= -0.5 * d_following)
+    return {
+        "pos": pos, "start_day": start_day, "end_day": end_day,
+        "days": days, "before": before, "gained": gained, "rate": rate,
+        "baseline": baseline, "sigma": sigma, "z": z, "excess": excess, "burst": burst,
+        "round_jump": round_jump, "taper_loss": taper_loss, "d_following": d_following,
+        "following": following, "swing": swing,
+    }
+
+
+def history_intervals(h: Columns, benchmarks: Benchmarks) -> pd.DataFrame:
+    """One row per interval between consecutive history points, with robust burst scores.
+
+    Columns: pos, start, end, days, before, gained, rate, baseline, sigma, z, excess,
+    burst, round_jump, taper_loss, d_following, following, swing.
+    """
+    columns = interval_columns(h, benchmarks)
     epoch = np.datetime64("1970-01-01", "D")
-    return pd.DataFrame(
-        {
-            "pos": pos, "start": epoch + h["day"][prev], "end": epoch + h["day"][cur],
-            "days": days, "before": before, "gained": gained, "rate": rate,
-            "baseline": baseline, "sigma": sigma, "z": z, "excess": excess, "burst": burst,
-            "round_jump": round_jump, "taper_loss": taper_loss, "d_following": d_following,
-            "following": following, "swing": swing,
-        }
-    )
+    table: dict[str, np.ndarray] = {}
+    for name, values in columns.items():
+        if name in ("start_day", "end_day"):
+            table[name.removesuffix("_day")] = epoch + values
+        else:
+            table[name] = values
+    return pd.DataFrame(table)
 
 
-def explained_by_viral_post(iv: pd.DataFrame, posts: pd.DataFrame,
-                            benchmarks: Benchmarks) -> pd.Series:
-    """For each burst interval, the date of an outsized post that explains it (else NaT).
+def viral_post_days(iv: Columns, posts: Columns, benchmarks: Benchmarks) -> np.ndarray:
+    """For each burst interval, the day (since epoch) of the earliest outsized post that
+    explains it; NaN for other intervals.
 
     An outsized post has ``viral_post_engagement_factor`` times its account's median
     engagement; it explains a burst it precedes by at most ``viral_post_days_before`` days.
     """
     t = benchmarks.thresholds["history"]
-    explained = pd.Series(pd.NaT, index=iv.index, dtype="datetime64[ns]")
-    bursts = iv[iv["burst"]]
-    if bursts.empty or posts.empty:
+    explained = np.full(len(iv["pos"]), np.nan)
+    bursts = np.flatnonzero(iv["burst"])
+    post_pos = posts["pos"]
+    if not len(bursts) or not len(post_pos):
         return explained
-    engagement = posts["likes"].fillna(0) + posts["comments"].fillna(0)
-    median = engagement.groupby(posts["pos"]).transform("median")
-    outsized = posts.loc[
-        (engagement >= t["viral_post_engagement_factor"] * median) & (median > 0),
-        ["pos", "date"],
-    ]
-    pairs = bursts[["pos", "start", "end"]].reset_index().merge(outsized, on="pos")
-    post_day = pd.to_datetime(pairs["date"]).dt.normalize()
-    lead = pd.Timedelta(days=int(t["viral_post_days_before"]))
-    inside = (post_day >= pairs["start"] - lead) & (post_day <= pairs["end"])
-    hits = pairs[inside.to_numpy()].groupby("index")["date"].min()
-    explained.loc[hits.index] = pd.to_datetime(hits)
-    return explained
+    # Only the posts of accounts with a burst matter (an account's median is its own).
+    burst_account = np.zeros(int(max(post_pos.max(), iv["pos"].max())) + 1, dtype=bool)
+    burst_account[iv["pos"][bursts]] = True
+    rows = np.flatnonzero(burst_account[post_pos])
+    engagement = (zero_if_missing(posts["likes"][rows])
+                  + zero_if_missing(posts["comments"][rows]))
+    median = _group_median(engagement, _account_runs(post_pos[rows]))
+    outsized = rows[(engagement >= t["viral_post_engagement_factor"] * median) & (median > 0)]
+    # Pair each burst with the outsized posts of its account (posts run by account).
+    first = np.searchsorted(post_pos[outsized], iv["pos"][bursts], side="left")
+    last = np.searchsorted(post_pos[outsized], iv["pos"][bursts], side="right")
+    count = last - first
+    pair_burst = np.repeat(bursts, count)
+    pair_post = outsized[np.repeat(first - group_offsets(count), count) + np.arange(count.sum())]
+    post_day = posts["date"][pair_post].astype("datetime64[D]").astype(np.int64)
+    lead = int(t["viral_post_days_before"])
+    inside = ((post_day >= iv["start_day"][pair_burst] - lead)
+              & (post_day <= iv["end_day"][pair_burst]))
+    earliest = np.full(len(iv["pos"]), np.inf)
+    np.minimum.at(earliest, pair_burst[inside], post_day[inside].astype(float))
+    return np.where(np.isfinite(earliest), earliest, np.nan)
+
+
+def group_offsets(count: np.ndarray) -> np.ndarray:
+    """Where each group starts when groups of ``count`` elements are laid end to end."""
+    return np.cumsum(count) - count
 
 
 def _last_of_each(keys: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -183,18 +252,35 @@ def _last_of_each(keys: np.ndarray, score: np.ndarray) -> np.ndarray:
     return hits[first_hit]
 
 
-def _day_strings(dates: pd.Series) -> list[str]:
-    """ISO dates (or 'unknown'), formatted in one numpy call."""
-    values = dates.to_numpy(dtype="datetime64[D]")
-    return np.where(np.isnat(values), "unknown", np.datetime_as_string(values)).tolist()
+def _largest_per_account(iv: Columns, rows: np.ndarray) -> np.ndarray:
+    """Of the interval ``rows``, the one with the largest excess in each account, in order
+    of excess. These rows are few, so pandas picks them as it always did (ties included)."""
+    few = pd.DataFrame({"pos": iv["pos"][rows], "excess": iv["excess"][rows]}, index=rows)
+    return few.sort_values("excess").groupby("pos").tail(1).index.to_numpy()
 
 
-def _viral_spikes(iv: pd.DataFrame, acc: pd.DataFrame, b: Benchmarks) -> Part:
+def _day_strings(days: np.ndarray) -> np.ndarray:
+    """ISO dates of day numbers ('unknown' for NaN), each distinct day formatted once."""
+    days = np.asarray(days, dtype=float)
+    known = np.isfinite(days)
+    unique, inverse = np.unique(np.where(known, days, 0.0), return_inverse=True)
+    texts = np.datetime_as_string(unique.astype(np.int64).astype("datetime64[D]")).astype(object)
+    return np.where(known, texts[inverse], "unknown")
+
+
+def _per_account(values: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
+    """``values`` placed at their account positions; NaN for the other accounts."""
+    out = np.full(size, np.nan)
+    out[positions] = values
+    return out
+
+
+def _viral_spikes(iv: Columns, acc: Accounts, b: Benchmarks) -> Part:
     """Growth spikes explained by an outsized post: reported, not flagged."""
-    spikes = iv[iv["viral_post"].notna()].sort_values("excess").groupby("pos").tail(1)
-    sub = acc.iloc[spikes["pos"].to_numpy()].reset_index(drop=True)
-    rows = _base(sub, "growth_spike_after_viral_post")
-    rows["value"] = spikes["excess"].to_numpy()
+    spikes = _largest_per_account(iv, np.flatnonzero(np.isfinite(iv["viral_day"])))
+    rows = _base(acc, "growth_spike_after_viral_post", iv["pos"][spikes])
+    excess = iv["excess"][spikes]
+    rows["value"] = excess
     rows["unit"] = "followers above the account's own baseline"
     rows["comparison"] = "the account's own median daily growth and its median post"
     rows["benchmark_source"] = None
@@ -209,28 +295,29 @@ def _viral_spikes(iv: pd.DataFrame, acc: pd.DataFrame, b: Benchmarks) -> Part:
         f"with at least {factor:g} times the account's median engagement: what organic "
         "virality looks like, not a bought burst. Ask what made that post travel and "
         "whether it was repeated."
-        for x, s, e, p in lists(spikes["excess"], _day_strings(spikes["start"]),
-                                _day_strings(spikes["end"]), _day_strings(spikes["viral_post"]))
+        for x, s, e, p in lists(excess, _day_strings(iv["start_day"][spikes]),
+                                _day_strings(iv["end_day"][spikes]),
+                                _day_strings(iv["viral_day"][spikes]))
     ]
     return rows
 
 
-def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
-                      b: Benchmarks) -> list[Part]:
+def _history_findings(iv: Columns, acc: Accounts, b: Benchmarks) -> list[Part]:
     t = b.thresholds["history"]
-    size = len(acc)
+    size = len(acc.candidate_id)
     ceiling = float(b.authenticity["ad_growth_ceiling_per_day"]["value"])
     ceiling_source = b.source_name(b.authenticity["ad_growth_ceiling_per_day"]["source"])
     full_points = float(t["full_confidence_points"])
-    pos = iv["pos"].to_numpy()
+    pos = iv["pos"]
     n_intervals = np.bincount(pos, minlength=size).astype(float)
     enough = n_intervals >= t["min_points"] - 1
     confidence = np.where(enough, np.clip(n_intervals / full_points, 0.2, 1.0), 0.0)
     # The largest burst (or, if none, the largest deviation) of each account.
-    key = np.where(iv["burst"], 1e12, 0.0) + np.nan_to_num(iv["z"].to_numpy(), nan=-1e12)
-    top = iv.iloc[_last_of_each(pos, key)].set_index("pos").reindex(range(size))
-    top_start = _day_strings(top["start"])
-    top_end = _day_strings(top["end"])
+    key = np.where(iv["burst"], 1e12, 0.0) + np.nan_to_num(iv["z"], nan=-1e12)
+    top_rows = _last_of_each(pos, key)
+    top = {column: _per_account(iv[column][top_rows], pos[top_rows], size)
+           for column in ("z", "baseline", "sigma", "gained", "excess", "rate", "start_day",
+                          "end_day")}
     n_bursts = np.bincount(pos, weights=iv["burst"], minlength=size)
     n_round = np.bincount(pos, weights=iv["round_jump"], minlength=size)
     burst = enough & (n_bursts > 0)
@@ -238,43 +325,57 @@ def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
     rows = _base(acc, "follower_growth_burst")
     rows["value"] = np.where(enough, top["z"], np.nan)
     rows["unit"] = "robust z (spreads above own median daily growth)"
-    rows["comparison"] = [
-        f"the account's own median daily growth ({b_:+,.0f}/day, spread {s:,.0f}/day); "
-        f"burst at z >= {t['burst_z']:g}" if ok else "the account's own median daily growth"
-        for ok, b_, s in lists(enough, top["baseline"], top["sigma"])
+    baseline = formatted(top["baseline"], "+,.0f")
+    comparison = np.full(size, "the account's own median daily growth", dtype=object)
+    comparison[enough] = [
+        f"the account's own median daily growth ({bl}/day, spread {s}/day); "
+        f"burst at z >= {t['burst_z']:g}"
+        for bl, s in lists(baseline[enough], formatted(top["sigma"][enough], ",.0f"))
     ]
-    over_ceiling = burst & (top["rate"].to_numpy() > ceiling)
+    rows["comparison"] = comparison
+    over_ceiling = burst & (top["rate"] > ceiling)
     rows["benchmark_source"] = np.where(over_ceiling, ceiling_source, None)
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
     rows["flag"] = np.where(burst, "follower_burst", None)
     rows["severity"] = np.where(burst, "serious", None)
     rows["confidence"] = confidence
-    rows["detail"] = [
-        (f"Not enough data: {k + 1:.0f} dated follower counts given; at least "
-         f"{t['min_points']} are needed to judge growth bursts." if k > 0 else
-         "Not enough data: no follower history given, so growth bursts cannot be checked.")
-        if not ok else
-        (f"{nb:.0f} burst(s); the largest: +{g:,.0f} followers between {s} and "
-         f"{e}, about {x:,.0f} above the account's own baseline of {bl:+,.0f}/day "
-         f"(z = {z:.0f})."
-         + (f" That is {r:,.0f}/day; {ceiling_source} notes ads rarely bring more than "
-            f"{ceiling:,.0f} a day." if over else ""))
-        if is_burst else
-        f"No growth burst in {k:.0f} intervals: the largest deviation is z = {z:.1f} against "
-        f"the account's own median growth of {bl:+,.0f}/day."
-        for ok, k, is_burst, nb, g, s, e, x, bl, z, r, over in lists(
-            enough, n_intervals, burst, n_bursts, top["gained"], top_start, top_end,
-            top["excess"], top["baseline"], top["z"], top["rate"], over_ceiling)
+
+    detail = np.full(size, "Not enough data: no follower history given, so growth bursts "
+                           "cannot be checked.", dtype=object)
+    few = ~enough & (n_intervals > 0)
+    detail[few] = [
+        f"Not enough data: {k} dated follower counts given; at least {t['min_points']} are "
+        "needed to judge growth bursts."
+        for k in formatted(n_intervals[few] + 1, ".0f")
     ]
+    quiet = enough & ~burst
+    detail[quiet] = [
+        f"No growth burst in {k} intervals: the largest deviation is z = {z} against the "
+        f"account's own median growth of {bl}/day."
+        for k, z, bl in lists(formatted(n_intervals[quiet], ".0f"),
+                              formatted(top["z"][quiet], ".1f"), baseline[quiet])
+    ]
+    detail[burst] = [
+        f"{nb:.0f} burst(s); the largest: +{g:,.0f} followers between {s} and {e}, about "
+        f"{x:,.0f} above the account's own baseline of {bl}/day (z = {z:.0f})."
+        + (f" That is {r:,.0f}/day; {ceiling_source} notes ads rarely bring more than "
+           f"{ceiling:,.0f} a day." if over else "")
+        for nb, g, s, e, x, bl, z, r, over in lists(
+            n_bursts[burst], top["gained"][burst], _day_strings(top["start_day"][burst]),
+            _day_strings(top["end_day"][burst]), top["excess"][burst], baseline[burst],
+            top["z"][burst], top["rate"][burst], over_ceiling[burst])
+    ]
+    rows["detail"] = detail
     out = [rows]
 
     step = float(t["round_step"])
-    rounded = iv[iv["round_jump"]].sort_values("excess").groupby("pos").tail(1)
+    rounded = _largest_per_account(iv, np.flatnonzero(iv["round_jump"]))
     if len(rounded):
-        sub = acc.iloc[rounded["pos"].to_numpy()].reset_index(drop=True)
-        rr = _base(sub, "round_number_jump")
-        rr["value"] = rounded["excess"].to_numpy()
+        at = iv["pos"][rounded]
+        excess = iv["excess"][rounded]
+        rr = _base(acc, "round_number_jump", at)
+        rr["value"] = excess
         rr["unit"] = "followers above baseline"
         rr["comparison"] = f"multiples of {t['round_step']:,} (packages of bought followers)"
         rr["benchmark_source"] = None
@@ -282,25 +383,26 @@ def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
         rr["suggested_level"] = np.nan
         rr["flag"] = "round_number_jump"
         rr["severity"] = "caution"
-        rr["confidence"] = confidence[rounded["pos"].to_numpy()] * 0.8
+        rr["confidence"] = confidence[at] * 0.8
         rr["detail"] = [
             f"Between {s} and {e} the account gained {x:,.0f} followers above its baseline, "
             f"within {tol:,.0f} of a round {round(x / step) * step:,.0f} ({n:.0f} such "
             f"jump(s)); bought followers come in round packages."
             for s, e, x, tol, n in lists(
-                _day_strings(rounded["start"]), _day_strings(rounded["end"]), rounded["excess"],
+                _day_strings(iv["start_day"][rounded]), _day_strings(iv["end_day"][rounded]),
+                excess,
                 np.maximum(t["round_tolerance_min"], t["round_tolerance_spreads"]
-                           * rounded["sigma"] * np.sqrt(rounded["days"])),
-                n_round[rounded["pos"].to_numpy()])
+                           * iv["sigma"][rounded] * np.sqrt(iv["days"][rounded])),
+                n_round[at])
         ]
         out.append(rr)
 
-    tapered = iv[iv["burst"] & (iv["taper_loss"] >= t["taper_loss_share"] * iv["excess"])]
-    tapered = tapered.sort_values("excess").groupby("pos").tail(1)
+    tapers = iv["burst"] & (iv["taper_loss"] >= t["taper_loss_share"] * iv["excess"])
+    tapered = _largest_per_account(iv, np.flatnonzero(tapers))
     if len(tapered):
-        sub = acc.iloc[tapered["pos"].to_numpy()].reset_index(drop=True)
-        tr = _base(sub, "spike_then_taper")
-        tr["value"] = (tapered["taper_loss"] / tapered["excess"]).to_numpy() * 100
+        at = iv["pos"][tapered]
+        tr = _base(acc, "spike_then_taper", at)
+        tr["value"] = (iv["taper_loss"][tapered] / iv["excess"][tapered]) * 100
         tr["unit"] = "% of the burst lost afterwards"
         tr["comparison"] = (f"growth below the account's baseline over the next "
                             f"{t['taper_window']} intervals")
@@ -309,17 +411,17 @@ def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
         tr["suggested_level"] = np.nan
         tr["flag"] = None
         tr["severity"] = None
-        tr["confidence"] = confidence[tapered["pos"].to_numpy()]
+        tr["confidence"] = confidence[at]
         tr["detail"] = [
             f"After the burst ending {e} (+{x:,.0f} above baseline) the account fell "
             f"{loss:,.0f} below its baseline over the next intervals: a spike that tapers away, "
             f"as purged bought followers do."
-            for e, x, loss in lists(_day_strings(tapered["end"]), tapered["excess"],
-                                    tapered["taper_loss"])
+            for e, x, loss in lists(_day_strings(iv["end_day"][tapered]), iv["excess"][tapered],
+                                    iv["taper_loss"][tapered])
         ]
         out.append(tr)
 
-    n_following = np.bincount(pos, weights=iv["d_following"].notna(), minlength=size)
+    n_following = np.bincount(pos, weights=~np.isnan(iv["d_following"]), minlength=size)
     enough_following = n_following >= t["min_points"] - 1
     swings = np.bincount(pos, weights=iv["swing"], minlength=size)
     seesaw = enough_following & (swings >= t["seesaw_min_swings"])
@@ -336,15 +438,17 @@ def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
     sr["severity"] = np.where(seesaw, "serious", None)
     sr["confidence"] = np.where(enough_following,
                                 np.clip(n_following / full_points, 0.2, 1.0), 0.0)
-    sr["detail"] = [
-        (f"The following count rose sharply and fell back {k:.0f} times in {m:.0f} intervals: "
-         f"a follow/unfollow seesaw, a way of buying attention." if flag else
-         f"{k:.0f} follow-then-unfollow swing(s) in {m:.0f} intervals; no seesaw.")
-        if ok else
-        f"Not enough data: {m:.0f} intervals with a following count; at least "
-        f"{t['min_points'] - 1} are needed to check for follow/unfollow seesaws."
-        for ok, flag, k, m in lists(enough_following, seesaw, swings, n_following)
-    ]
+    sr["detail"] = text_per_combination(
+        lambda ok, flag, k, m: (
+            (f"The following count rose sharply and fell back {k:.0f} times in {m:.0f} "
+             f"intervals: a follow/unfollow seesaw, a way of buying attention." if flag else
+             f"{k:.0f} follow-then-unfollow swing(s) in {m:.0f} intervals; no seesaw.")
+            if ok else
+            f"Not enough data: {m:.0f} intervals with a following count; at least "
+            f"{t['min_points'] - 1} are needed to check for follow/unfollow seesaws."
+        ),
+        enough_following, seesaw, swings, n_following,
+    )
     out.append(sr)
     return out
 
@@ -352,23 +456,27 @@ def _history_findings(iv: pd.DataFrame, acc: pd.DataFrame,
 # --------------------------------------------------------------------------- posts
 
 
-def _post_findings(acc: pd.DataFrame, posts: pd.DataFrame, b: Benchmarks) -> list[Part]:
+def _post_findings(acc: Accounts, posts: Columns, b: Benchmarks) -> list[Part]:
     t = b.thresholds["posts"]
     genuine = b.derived["instafake_nonautomated"]
     cv_stats = genuine["likes_cv"]
     ratio_stats = genuine["comments_per_like"]
     genuine_name = b.source_name(genuine["source"])
     genuine_year = b.source_year(genuine["source"])
-    size = len(acc)
-    pos = posts["pos"].to_numpy()
-    likes = posts["likes"].to_numpy(dtype=float)
+    size = len(acc.candidate_id)
+    pos = posts["pos"]
+    likes = posts["likes"]
     counted = np.isfinite(likes)
-    likes = np.where(counted, likes, 0.0)
+    every_post = counted.all()  # usual: skip masking what nothing is missing from
+    if not every_post:
+        likes = np.where(counted, likes, 0.0)
     n_posts = np.bincount(pos, weights=counted, minlength=size)
     likes_total = np.bincount(pos, weights=likes, minlength=size)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = likes_total / n_posts
-        squares = np.bincount(pos, weights=(likes - mean[pos]) ** 2 * counted, minlength=size)
+        deviation = (likes - mean[pos]) ** 2
+        squares = np.bincount(pos, weights=deviation if every_post else deviation * counted,
+                              minlength=size)
         sd = np.sqrt(squares / (n_posts - 1))
         cv = np.where(mean > 0, sd / mean, np.nan)
     enough = (n_posts >= t["uniform_min_posts"]) & np.isfinite(cv)
@@ -386,32 +494,37 @@ def _post_findings(acc: pd.DataFrame, posts: pd.DataFrame, b: Benchmarks) -> lis
     ur["flag"] = np.where(uniform, "uniform_likes", None)
     ur["severity"] = np.where(uniform, "serious", None)
     ur["confidence"] = np.where(enough, post_confidence(n_posts, t["full_confidence_posts"]), 0.0)
-    ur["detail"] = [
-        (f"Likes vary by only {c:.0%} of their mean (about {m:,.0f}) across {n:.0f} posts; "
-         f"genuine accounts vary by {cv_stats['median']:.0%} (rarely under "
-         f"{cv_stats['p05']:.0%}). Likes this uniform suggest bought likes or a pod."
-         if flag else
-         f"Likes vary by {c:.0%} of their mean (about {m:,.0f}) across {n:.0f} posts, within "
-         f"what genuine accounts show.")
-        if ok else
-        f"Not enough data: {n:.0f} posts with likes; at least {t['uniform_min_posts']} are "
+    n_text = formatted(n_posts, ".0f")
+    detail = np.empty(size, dtype=object)
+    detail[~enough] = [
+        f"Not enough data: {n} posts with likes; at least {t['uniform_min_posts']} are "
         f"needed to judge how uniform likes are."
-        for ok, flag, c, m, n in lists(enough, uniform, cv, mean, n_posts)
+        for n in n_text[~enough]
     ]
+    detail[enough] = [
+        f"Likes vary by only {c} of their mean (about {m}) across {n} posts; "
+        f"genuine accounts vary by {cv_stats['median']:.0%} (rarely under "
+        f"{cv_stats['p05']:.0%}). Likes this uniform suggest bought likes or a pod."
+        if flag else
+        f"Likes vary by {c} of their mean (about {m}) across {n} posts, within "
+        f"what genuine accounts show."
+        for flag, c, m, n in lists(uniform[enough], formatted(cv[enough], ".0%"),
+                                   formatted(mean[enough], ",.0f"), n_text[enough])
+    ]
+    ur["detail"] = detail
     out = [ur]
 
-    on_platform = acc["platform"].isin(t["comment_ratio_platforms"]).to_numpy()
-    comments = np.nan_to_num(posts["comments"].to_numpy(dtype=float))
-    comments_total = np.bincount(pos, weights=comments * counted, minlength=size)
+    keep = acc.platform.isin(t["comment_ratio_platforms"]).to_numpy()
+    comments = zero_if_missing(posts["comments"])
+    comments_total = np.bincount(pos, weights=comments if every_post else comments * counted,
+                                 minlength=size)
     enough_ratio = ((likes_total >= t["comment_ratio_min_likes"])
                     & (n_posts >= t["comment_ratio_min_posts"]))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(likes_total > 0, comments_total / likes_total, np.nan)
     low, high = ratio_stats["p025"], ratio_stats["p975"]
     abnormal = enough_ratio & ((ratio < low) | (ratio > high))
-    sub = acc[on_platform].reset_index(drop=True)
-    keep = on_platform
-    cr = _base(sub, "comment_like_ratio")
+    cr = _base(acc, "comment_like_ratio", np.flatnonzero(keep))
     cr["value"] = np.where(enough_ratio, ratio, np.nan)[keep]
     cr["unit"] = "comments per like"
     cr["comparison"] = (f"genuine accounts: median {ratio_stats['median']:.3f}, 2.5th–97.5th "
@@ -423,34 +536,35 @@ def _post_findings(acc: pd.DataFrame, posts: pd.DataFrame, b: Benchmarks) -> lis
     cr["severity"] = np.where(abnormal, "caution", None)[keep]
     cr["confidence"] = np.where(enough_ratio,
                                 post_confidence(n_posts, t["full_confidence_posts"]), 0.0)[keep]
+    band = f"{low * 100:.1f}–{high * 100:.1f}"
     cr["detail"] = [
-        (f"{r * 100:.1f} comments per 100 likes over {n:.0f} posts ({c:,.0f} comments, "
-         f"{lk:,.0f} likes); genuine accounts show {low * 100:.1f}–{high * 100:.1f}. "
+        (f"{r100} comments per 100 likes over {n} posts ({c} comments, {lk} likes); genuine "
+         f"accounts show {band}. "
          + ("So few comments suggest bought likes." if r < low else
             "So many comments suggest a comment pod or giveaway traffic.")
          if flag else
-         f"{r * 100:.1f} comments per 100 likes over {n:.0f} posts, within the genuine range "
-         f"{low * 100:.1f}–{high * 100:.1f}.")
+         f"{r100} comments per 100 likes over {n} posts, within the genuine range {band}.")
         if ok else
-        f"Not enough data: {lk:,.0f} likes on {n:.0f} posts; at least "
+        f"Not enough data: {lk} likes on {n} posts; at least "
         f"{t['comment_ratio_min_likes']} likes on {t['comment_ratio_min_posts']} posts are "
         f"needed for a comment-to-like ratio."
-        for ok, flag, r, n, c, lk in lists(
-            enough_ratio[keep], abnormal[keep], ratio[keep], n_posts[keep],
-            comments_total[keep], likes_total[keep])
+        for ok, flag, r, r100, n, c, lk in lists(
+            enough_ratio[keep], abnormal[keep], ratio[keep], formatted(ratio[keep] * 100, ".1f"),
+            n_text[keep], formatted(comments_total[keep], ",.0f"),
+            formatted(likes_total[keep], ",.0f"))
     ]
     out.append(cr)
     return out
 
 
-def _growth_engagement_findings(acc: pd.DataFrame, posts: pd.DataFrame,
-                                h: dict[str, np.ndarray], b: Benchmarks) -> Part:
+def _growth_engagement_findings(acc: Accounts, posts: Columns, h: Columns,
+                                b: Benchmarks) -> Part:
     """Followers at each post's date (last history point on or before it) versus engagement,
     compared between the earlier and the later half of the posts."""
     t = b.thresholds["growth_engagement"]
-    size = len(acc)
-    post_pos = posts["pos"].to_numpy()
-    post_day = posts["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    size = len(acc.candidate_id)
+    post_pos = posts["pos"]
+    post_day = posts["date"].astype("datetime64[D]").astype(np.int64)
     # One sortable number per (account, day): history is sorted by it already.
     stride = np.int64(1) << 32
     history_key = h["pos"].astype(np.int64) * stride + h["day"]
@@ -460,26 +574,29 @@ def _growth_engagement_findings(acc: pd.DataFrame, posts: pd.DataFrame,
         at = np.clip(np.searchsorted(history_key, post_key, side="right") - 1, 0, None)
         found = (history_key[at] <= post_key) & (h["pos"][at] == post_pos)
         followers = np.where(found, h["followers"][at], np.nan)
-    engagement = (posts["likes"].to_numpy(dtype=float)
-                  + np.nan_to_num(posts["comments"].to_numpy(dtype=float)))
+    engagement = posts["likes"] + zero_if_missing(posts["comments"])
     keep = np.isfinite(followers) & np.isfinite(engagement)
-    pos, followers, engagement = post_pos[keep], followers[keep], engagement[keep]
-    # Posts arrive newest first within each account.
-    newest_rank = np.arange(len(pos)) - group_starts(pos)
-    count = np.bincount(pos, minlength=size)[pos]
-    oldest_rank = count - 1 - newest_rank
-    half = count // 2
-    which = np.where(oldest_rank < half, 0, np.where(oldest_rank >= count - half, 1, -1))
-    used = which >= 0
-    cell = pos[used] * 2 + which[used]
-    medians = pd.DataFrame({"engagement": engagement[used], "followers": followers[used]}) \
-        .groupby(cell).median()
-    grid = np.full((size * 2, 2), np.nan)
-    grid[medians.index.to_numpy()] = medians[["engagement", "followers"]].to_numpy()
-    n_half = np.bincount(pos[used & (which == 0)], minlength=size).astype(float) \
-        if len(pos) else np.zeros(size)
-    e0, e1 = grid[0::2, 0], grid[1::2, 0]
-    f0, f1 = grid[0::2, 1], grid[1::2, 1]
+    pos = post_pos
+    if not keep.all():
+        pos, followers, engagement = post_pos[keep], followers[keep], engagement[keep]
+    # Posts arrive newest first within each account: the newer half of an account's posts
+    # comes first, the older half last (the middle post of an odd count is left out).
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else pos[:0]
+    lengths = np.diff(np.r_[starts, len(pos)])
+    half = lengths // 2
+    newest_rank = np.arange(len(pos)) - np.repeat(starts, lengths)
+    newer = newest_rank < np.repeat(half, lengths)
+    older = newest_rank >= np.repeat(lengths - half, lengths)
+    used = newer | older
+    # Cell 2 * account + 1 for the newer half, 2 * account for the older: each one run.
+    cell = pos[used] * 2 + newer[used]
+    runs = Runs.of(cell, size * 2)
+    engagement_median = runs.medians(engagement[used])
+    followers_median = runs.medians(followers[used])
+    n_half = np.zeros(size)
+    n_half[pos[starts]] = half
+    e0, e1 = engagement_median[0::2], engagement_median[1::2]
+    f0, f1 = followers_median[0::2], followers_median[1::2]
     enough = (n_half >= t["min_posts_per_half"]) & (f0 > 0) & (e0 > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         follower_growth = f1 / f0 - 1
@@ -489,47 +606,59 @@ def _growth_engagement_findings(acc: pd.DataFrame, posts: pd.DataFrame,
     rows = _base(acc, "growth_without_engagement")
     rows["value"] = np.where(enough, engagement_growth * 100, np.nan)
     rows["unit"] = "% change in median engagement per post"
-    rows["comparison"] = [
-        f"followers {fg:+.0%} over the same posts" if ok else "follower growth over the same posts"
-        for ok, fg in lists(enough, follower_growth)
-    ]
+    growth_text = formatted(follower_growth[enough], "+.0%")
+    comparison = np.full(size, "follower growth over the same posts", dtype=object)
+    comparison[enough] = "followers " + growth_text + " over the same posts"
+    rows["comparison"] = comparison
     rows["benchmark_source"] = None
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
     rows["flag"] = np.where(flat, "growth_without_engagement", None)
     rows["severity"] = np.where(flat, "serious", None)
     rows["confidence"] = np.where(enough, np.clip(n_half / 10.0, 0.2, 1.0), 0.0)
-    rows["detail"] = [
-        (f"Followers went from about {a:,.0f} to {c:,.0f} ({fg:+.0%}) while median engagement "
-         f"per post went from {x:,.0f} to {y:,.0f} ({eg:+.0%}): "
-         + ("the new followers do not engage." if flag else
-            "engagement kept pace with the audience." if j else
-            "followers grew too little to test."))
-        if ok else
-        "Not enough data: needs follower history covering at least "
-        f"{2 * t['min_posts_per_half']} dated posts to compare growth with engagement."
-        for ok, j, flag, a, c, fg, x, y, eg in lists(
-            enough, judged, flat, f0, f1, follower_growth, e0, e1, engagement_growth)
+    detail = np.full(size, "Not enough data: needs follower history covering at least "
+                           f"{2 * t['min_posts_per_half']} dated posts to compare growth with "
+                           "engagement.", dtype=object)
+    detail[enough] = [
+        f"Followers went from about {a} to {c} ({fg}) while median engagement per post went "
+        f"from {x} to {y} ({eg}): "
+        + ("the new followers do not engage." if flag else
+           "engagement kept pace with the audience." if j else
+           "followers grew too little to test.")
+        for j, flag, a, c, fg, x, y, eg in lists(
+            judged[enough], flat[enough], formatted(f0[enough], ",.0f"),
+            formatted(f1[enough], ",.0f"), growth_text, formatted(e0[enough], ",.0f"),
+            formatted(e1[enough], ",.0f"), formatted(engagement_growth[enough], "+.0%"))
     ]
+    rows["detail"] = detail
     return rows
 
 
 # --------------------------------------------------------------------------- assembly
 
 
-def _base(acc: pd.DataFrame, signal: str) -> Part:
-    return account_part(acc, AREA, signal, SOURCES)
+def _base(acc: Accounts, signal: str, rows: np.ndarray | None = None) -> Part:
+    """The columns every finding of one account starts from: all accounts, or ``rows``."""
+    columns = {"candidate_id": acc.candidate_id, "subject": acc.subject}
+    if rows is not None:
+        columns = {name: values[rows] for name, values in columns.items()}
+    return account_part(columns, AREA, signal, SOURCES)
 
 
 def _count_per_candidate(parts: list[Part], candidates: pd.Index) -> dict[str, np.ndarray]:
     """Per candidate: checks made, checks that ran (had a value), serious and caution flags."""
     counts = {name: np.zeros(len(candidates), dtype=np.int64)
               for name in ("checks", "ran", "serious", "caution")}
+    # Most parts share one array of every account's candidate: look it up once.
+    looked_up: dict[int, np.ndarray] = {}
     for part in parts:
         n = rows_in(part)
         if not n:
             continue
-        row_candidate = candidates.get_indexer(part["candidate_id"])
+        ids = part["candidate_id"]
+        if id(ids) not in looked_up:
+            looked_up[id(ids)] = candidates.get_indexer(ids)
+        row_candidate = looked_up[id(ids)]
         core = part["signal"] not in ("round_number_jump", "spike_then_taper")
         value = np.broadcast_to(np.asarray(part["value"], dtype=float), (n,))
         severity = np.broadcast_to(np.asarray(part["severity"], dtype=object), (n,))
@@ -570,30 +699,34 @@ def _summary(parts: list[Part], candidates: pd.Index, b: Benchmarks) -> Part:
         "severity": None,
         "confidence": coverage,
         "sources": SOURCES,
-        "detail": [
-            (f"{r} of {c} checks could run; {s} serious and {w} caution flag(s)."
-             + (" No sign of bought followers or engagement in what was given." if s + w == 0
-                else ""))
-            if r > 0 else
-            ("No managed accounts in the portfolio, so authenticity cannot be checked."
-             if c == 0 else
-             "Not enough data: no account has the history or posts the checks need.")
-            for r, c, s, w in lists(ran_n, checks, serious, caution)
-        ],
+        "detail": text_per_combination(
+            lambda r, c, s, w: (
+                (f"{r:.0f} of {c:.0f} checks could run; {s:.0f} serious and {w:.0f} caution "
+                 "flag(s)."
+                 + (" No sign of bought followers or engagement in what was given."
+                    if s + w == 0 else ""))
+                if r > 0 else
+                ("No managed accounts in the portfolio, so authenticity cannot be checked."
+                 if c == 0 else
+                 "Not enough data: no account has the history or posts the checks need.")
+            ),
+            ran_n, checks, serious, caution,
+        ),
     }
 
 
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     """Authenticity findings per account, and one summary finding per candidate."""
     b = load_benchmarks()
-    acc = frames.accounts.reset_index(drop=True).copy()
-    acc["subject"] = subjects(acc)
-    posts = recent_posts(frames.posts, acc, int(b.thresholds["engagement"]["recent_posts"]))
-    history = sorted_history(frames.history, acc)
-    iv = history_intervals(history, b)
-    viral_post = explained_by_viral_post(iv, posts, b)
-    iv["viral_post"] = viral_post
-    iv["burst"] = iv["burst"] & viral_post.isna()
+    accounts = frames.accounts.reset_index(drop=True)
+    shared = shared_inputs(frames, int(b.thresholds["engagement"]["recent_posts"]))
+    acc = Accounts(candidate_id=accounts["candidate_id"].array,
+                   subject=shared.subject, platform=accounts["platform"])
+    posts = shared.posts
+    history = sorted_history(frames.history, accounts)
+    iv = interval_columns(history, b)
+    iv["viral_day"] = viral_post_days(iv, posts, b)
+    iv["burst"] = iv["burst"] & np.isnan(iv["viral_day"])
     iv["round_jump"] = iv["round_jump"] & iv["burst"]
     parts = [
         _viral_spikes(iv, acc, b),
@@ -602,6 +735,6 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
         _growth_engagement_findings(acc, posts, history, b),
     ]
     candidates = pd.Index(frames.candidates["candidate_id"]).union(
-        pd.Index(acc["candidate_id"].unique())
+        pd.Index(accounts["candidate_id"].unique())
     )
     return assemble_findings([*parts, _summary(parts, candidates, b)])

@@ -14,13 +14,18 @@ Formulas (from benchmarks.yaml):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
 
-from vetting.benchmarks import PER_VIEW, Benchmarks, load_benchmarks
+from vetting.benchmarks import PER_FOLLOWER, PER_VIEW, Benchmarks, load_benchmarks
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
 
@@ -47,10 +52,24 @@ def account_index(accounts: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     account = rows["account"].to_numpy()
     new_candidate = candidate.ne(candidate.shift()).to_numpy(dtype=bool, na_value=True)
     run_starts = np.flatnonzero(new_candidate | np.r_[True, account[1:] != account[:-1]])
-    keys = pd.MultiIndex.from_arrays([accounts["candidate_id"], accounts["account"]])
-    run_heads = pd.MultiIndex.from_arrays([candidate.iloc[run_starts], account[run_starts]])
     run_lengths = np.diff(np.r_[run_starts, len(rows)])
+    head_candidates = candidate.iloc[run_starts]
+    if _same_keys(head_candidates, account[run_starts], accounts):
+        # The usual case: one run per account, in the accounts' order.
+        return np.repeat(np.arange(len(accounts)), run_lengths)
+    keys = pd.MultiIndex.from_arrays([accounts["candidate_id"], accounts["account"]])
+    run_heads = pd.MultiIndex.from_arrays([head_candidates, account[run_starts]])
     return np.repeat(keys.get_indexer(run_heads), run_lengths)
+
+
+def _same_keys(candidates: pd.Series, account: np.ndarray, accounts: pd.DataFrame) -> bool:
+    """Whether (candidates, account) are exactly the accounts' keys, row for row."""
+    if len(account) != len(accounts):
+        return False
+    if not np.array_equal(account, accounts["account"].to_numpy()):
+        return False
+    same = candidates.reset_index(drop=True) == accounts["candidate_id"].reset_index(drop=True)
+    return bool(same.all())
 
 
 def lists(*columns: object) -> zip[tuple[object, ...]]:
@@ -58,12 +77,15 @@ def lists(*columns: object) -> zip[tuple[object, ...]]:
     return zip(*(np.asarray(c).tolist() for c in columns), strict=True)
 
 
-def subjects(accounts: pd.DataFrame) -> list[str]:
-    """'@handle on platform' for each account row."""
-    return [
-        f"@{str(handle).lstrip('@')} on {platform}"
-        for handle, platform in lists(accounts["handle"], accounts["platform"])
-    ]
+def subjects(accounts: pd.DataFrame) -> ExtensionArray:
+    """'@handle on platform' for each account row, as pandas' str array."""
+    handle, platform = accounts["handle"], accounts["platform"]
+    if (handle.dtype == "str" and platform.dtype == "str"
+            and not (handle.isna().any() or platform.isna().any())):
+        # The usual case, joined by pyarrow without a Python string per row.
+        return ("@" + handle.str.lstrip("@") + " on " + platform).array
+    texts = [f"@{str(h).lstrip('@')} on {p}" for h, p in lists(handle, platform)]
+    return pd.array(np.array(texts, dtype=object), dtype="str")
 
 
 def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -74,44 +96,133 @@ def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.repeat(starts, np.diff(np.r_[starts, len(sorted_keys)]))
 
 
-def _already_sorted(pos: np.ndarray, then_by: np.ndarray) -> bool:
+def already_sorted(pos: np.ndarray, then_by: np.ndarray) -> bool:
     """Whether rows already run by account position, ``then_by`` ascending within each."""
     same = pos[1:] == pos[:-1]
     return bool(np.all((pos[1:] > pos[:-1]) | (same & (then_by[1:] >= then_by[:-1]))))
 
 
-def recent_posts(posts: pd.DataFrame, accounts: pd.DataFrame, limit: int) -> pd.DataFrame:
+# Columns of a table as plain arrays (read-only; they may be views of the input tables).
+Columns = dict[str, np.ndarray]
+
+
+def recent_posts(posts: pd.DataFrame, accounts: pd.DataFrame, limit: int) -> Columns:
     """The ``limit`` newest posts of each account, sorted by account then date (newest first).
 
-    Only the dated counts are kept, with ``pos`` = the account's row in ``accounts``.
+    Only the date and the counts (as floats, NaN where missing) are kept, as arrays, with
+    ``pos`` = the account's row in ``accounts``. Plain arrays rather than a table: building
+    one cost more than the rest.
     """
     pos = account_index(accounts, posts)
-    dates = posts["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    if _already_sorted(pos, -dates):  # the usual case: skip the sort
-        order = np.flatnonzero(pos >= 0)
+    date = posts["date"].to_numpy(dtype="datetime64[ns]")
+    newest_first = -date.view(np.int64)
+    # ``order`` lists the rows to keep, in order; None: all of them, as they are.
+    order: np.ndarray | None
+    if already_sorted(pos, newest_first):  # the usual case: skip the sort
+        order = np.flatnonzero(pos >= 0) if (pos < 0).any() else None
     else:
-        order = np.lexsort((-dates, pos))
+        order = np.lexsort((newest_first, pos))
         order = order[pos[order] >= 0]
-    sorted_pos = pos[order]
-    rank = np.arange(len(order)) - group_starts(sorted_pos)
-    keep = order[rank < limit]
-    numeric = ["date", "likes", "comments", "shares", "saves", "views"]
-    frame = pd.DataFrame({c: posts[c].to_numpy()[keep] for c in numeric})
-    frame["pos"] = pos[keep]
-    return frame
-
-
-def per_account_table(values: dict[str, pd.Series | np.ndarray], positions: np.ndarray,
-                      size: int, how: str) -> dict[str, np.ndarray]:
-    """Aggregate several columns by account position in one groupby; NaN where none."""
-    frame = pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in values.items()})
-    grouped = frame.groupby(np.asarray(positions)).agg(how)
-    out = {}
-    for name in values:
-        column = np.full(size, np.nan)
-        column[grouped.index.to_numpy()] = grouped[name].to_numpy(dtype=float)
-        out[name] = column
+    sorted_pos = pos if order is None else pos[order]
+    run_lengths = np.diff(np.flatnonzero(np.r_[True, sorted_pos[1:] != sorted_pos[:-1], True]))
+    if len(sorted_pos) and run_lengths.max() > limit:
+        rank = np.arange(len(sorted_pos)) - group_starts(sorted_pos)
+        order = np.flatnonzero(rank < limit) if order is None else order[rank < limit]
+    out = {"date": date if order is None else date[order]}
+    for column in ("likes", "comments", "shares", "saves", "views"):
+        values = posts[column].to_numpy(dtype=float)  # as every reader needs them
+        out[column] = values if order is None else values[order]
+    out["pos"] = sorted_pos if order is None else pos[order]
     return out
+
+
+@dataclass(frozen=True)
+class SharedInputs:
+    """What the engagement and authenticity signals both derive from the same frames."""
+
+    subject: ExtensionArray  # '@handle on platform' per row of ``frames.accounts``
+    posts: Columns  # :func:`recent_posts` against ``frames.accounts``
+
+
+# The last (accounts, posts, limit, inputs), replaced in one assignment so that threads (the
+# app serves sessions in threads) never see a key with another table's inputs.
+_last_shared: tuple[pd.DataFrame, pd.DataFrame, int, SharedInputs] | None = None
+
+
+def shared_inputs(frames: PortfolioFrames, limit: int) -> SharedInputs:
+    """Subjects and recent posts, computed once for both signals (the same frames object
+    is passed to each in turn). Positions are rows of ``frames.accounts``; read-only."""
+    global _last_shared
+    last = _last_shared
+    if (last is not None and last[0] is frames.accounts and last[1] is frames.posts
+            and last[2] == limit):
+        return last[3]
+    accounts = frames.accounts.reset_index(drop=True)
+    value = SharedInputs(subject=subjects(accounts),
+                         posts=recent_posts(frames.posts, accounts, limit))
+    _last_shared = (frames.accounts, frames.posts, limit, value)
+    return value
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Rows whose keys come in runs (equal keys adjacent), such as the account positions of
+    rows sorted by account, ready for per-key medians without pandas' groupby.
+
+    The runs become the rows of a NaN-padded matrix, sorted in one call; the medians are
+    pandas' figures (the middle value, or the mean of the two middle values), much faster.
+    Build once with :meth:`of` and take the medians of several columns.
+    """
+
+    keys: np.ndarray  # the key of every row
+    size: int  # keys lie in range(size)
+    run_keys: np.ndarray  # the key of each run
+    lengths: np.ndarray  # the rows in each run
+    width: int  # the longest run
+    slots: np.ndarray | None  # each row's place in the padded matrix; None: no padding
+    scattered: bool  # a key in several runs, or too much padding: pandas does it
+
+    @classmethod
+    def of(cls, keys: np.ndarray, size: int) -> Runs:
+        keys = np.asarray(keys)
+        n = len(keys)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if n else keys[:0]
+        lengths = np.diff(np.r_[starts, n])
+        width = int(lengths.max()) if n else 0
+        run_keys = keys[starts]
+        scattered = bool(n) and (np.bincount(run_keys, minlength=size).max() > 1
+                                 or len(starts) * width > 4 * n + 4096)
+        slots = None
+        if not scattered and np.any(lengths != width):
+            slots = np.arange(n) + np.repeat(np.arange(len(starts)) * width - starts, lengths)
+        return cls(keys, size, run_keys, lengths, width, slots, scattered)
+
+    def medians(self, values: np.ndarray) -> np.ndarray:
+        """Median of the non-NaN values of each key in ``range(size)`` (NaN where none)."""
+        values = np.asarray(values, dtype=float)
+        out = np.full(self.size, np.nan)
+        if not len(values):
+            return out
+        if self.scattered:
+            medians = pd.Series(values).groupby(self.keys).median()
+            out[medians.index.to_numpy()] = medians.to_numpy(dtype=float)
+            return out
+        if self.slots is None:
+            padded = values
+        else:
+            padded = np.full(len(self.run_keys) * self.width, np.nan)
+            padded[self.slots] = values
+        padded = np.sort(padded.reshape(len(self.run_keys), self.width), axis=1)  # NaN last
+        counts = self.lengths
+        if np.isnan(values).any():  # count the values left (the padding is NaN too)
+            counts = self.width - np.isnan(padded).sum(axis=1)
+        rows = np.flatnonzero(counts > 0)
+        n = counts[rows]
+        flat = padded.ravel()
+        lower = flat[rows * self.width + (n - 1) // 2]
+        upper = flat[rows * self.width + n // 2]
+        out[self.run_keys[rows]] = np.where(n % 2 == 1, lower, (lower + upper) / 2)
+        return out
 
 
 def per_account_max(values: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
@@ -123,12 +234,6 @@ def per_account_max(values: np.ndarray, positions: np.ndarray, size: int) -> np.
     return out
 
 
-def per_account(values: pd.Series | np.ndarray, positions: pd.Series | np.ndarray, size: int,
-                how: str) -> np.ndarray:
-    """Aggregate one column by account position into an array of length ``size``."""
-    return per_account_table({"v": values}, np.asarray(positions), size, how)["v"]
-
-
 def recency_weight(period_end: pd.Series, today: date, half_life_years: float) -> np.ndarray:
     """1 for accounts still managed, halving every ``half_life_years`` since the end."""
     ended = pd.to_datetime(period_end)
@@ -136,13 +241,114 @@ def recency_weight(period_end: pd.Series, today: date, half_life_years: float) -
     return np.power(0.5, years.to_numpy(dtype=float) / half_life_years)
 
 
+def zero_if_missing(values: np.ndarray) -> np.ndarray:
+    """Counts with missing ones as 0: ``np.nan_to_num``, without its copies when nothing
+    is missing (the usual case). The result may be ``values`` itself: do not modify it."""
+    if np.isfinite(values).all():
+        return values
+    return np.nan_to_num(values)
+
+
 def post_confidence(n_posts: np.ndarray, full_confidence_posts: float) -> np.ndarray:
     """More posts, more certainty: linear up to ``full_confidence_posts``."""
     return np.clip(np.asarray(n_posts, dtype=float) / full_confidence_posts, 0.0, 1.0)
 
 
-def _fmt_int(value: float) -> str:
-    return f"{value:,.0f}" if value == value else "unknown"
+def _distinct_members(values: np.ndarray, keys: np.ndarray) -> tuple[list[float], np.ndarray]:
+    """A value for each distinct key (bit for bit), and for each value its key's number."""
+    distinct, inverse = np.unique(keys.view(np.int64), return_inverse=True)
+    member = np.empty(len(distinct), dtype=np.intp)
+    member[inverse] = np.arange(len(keys))  # some value with each key
+    return values[member].tolist(), inverse
+
+
+def text_per_value(values: np.ndarray | pd.Series,
+                   make: Callable[[float], str]) -> np.ndarray:
+    """``make(value)`` for each value as an object array, called once per distinct value
+    (bit for bit, so -0.0 keeps its sign): counts and ranges repeat across accounts."""
+    values = np.array(values, dtype=float)
+    members, inverse = _distinct_members(values, values)
+    return np.array([make(value) for value in members], dtype=object)[inverse]
+
+
+def text_per_combination(make: Callable[..., str], *columns: np.ndarray) -> np.ndarray:
+    """``make(*row)`` for each row of the columns (handed over as floats), called once per
+    distinct row: flags and small counts repeat across accounts. Values count as equal bit
+    for bit, so -0.0 keeps its sign."""
+    arrays = [np.asarray(c, dtype=float) for c in columns]
+    # Number the distinct values of each column, then the distinct rows of those numbers.
+    row_key = np.zeros(len(arrays[0]), dtype=np.int64)
+    combinations = 1
+    for values in arrays:
+        distinct, inverse = np.unique(values.view(np.int64), return_inverse=True)
+        combinations *= max(len(distinct), 1)
+        row_key = row_key * len(distinct) + inverse
+    if combinations >= 2**62:  # too many to number: one call per row
+        return np.array([make(*row) for row in lists(*arrays)], dtype=object)
+    members, inverse = _distinct_members(np.arange(len(row_key)), row_key)
+    rows = lists(*(values[members] for values in arrays))
+    return np.array([make(*row) for row in rows], dtype=object)[inverse]
+
+
+# A fixed-point format spec: optional sign and thousands separator, then decimals.
+_FIXED_POINT = re.compile(r"\+?,?\.(\d+)([f%])")
+
+
+def formatted(values: np.ndarray | pd.Series, spec: str) -> np.ndarray:
+    """``format(value, spec)`` for each value, calling ``format`` once per distinct text.
+
+    Figures shown to a few decimals repeat once rounded (rates to 0.01%, counts to whole
+    numbers), so for a fixed-point spec values are grouped by the digits they show and one
+    value per group is formatted. Those digits are found as ``format`` finds them: "%"
+    first multiplies by 100 in floating point (as CPython does), then the value is rounded
+    half to even at the last decimal. Scaling by 10**decimals may be off by half a unit in
+    the last place, so a value that close to a rounding tie is grouped only with itself.
+    """
+    values = np.array(values, dtype=float)
+    fixed = _FIXED_POINT.fullmatch(spec)
+    if fixed is None:
+        keys = values
+    else:
+        keys = _digits_shown(values, int(fixed[1]), percent=fixed[2] == "%")
+    texts = np.empty(len(values), dtype=object)
+    # Values whose digits are sure are grouped by them; the rest by their own bits.
+    sure = ~np.isnan(keys)
+    unsure = ~sure
+    if fixed is not None and fixed[1] == "0" and fixed[2] == "f":
+        # Whole numbers: their digits as Python ints format faster than floats do (all but
+        # a negative zero, which shows as "-0").
+        whole = sure & (np.abs(keys) < 2**53) & ~((keys == 0) & np.signbit(keys))
+        if whole.any():
+            distinct, inverse = np.unique(keys[whole].astype(np.int64), return_inverse=True)
+            int_spec = spec.removesuffix(".0f") + "d"
+            texts[whole] = np.array([format(value, int_spec) for value in distinct.tolist()],
+                                    dtype=object)[inverse]
+        sure &= ~whole
+    for group, group_keys in ((sure, keys), (unsure, values)):
+        if group.any():
+            members, inverse = _distinct_members(values[group], group_keys[group])
+            texts[group] = np.array([format(value, spec) for value in members],
+                                    dtype=object)[inverse]
+    return texts
+
+
+def _digits_shown(values: np.ndarray, decimals: int, percent: bool) -> np.ndarray:
+    """The digits ``format`` shows for each value as a signed whole number (-0.0 for a
+    negative value shown as zero), NaN where they are not sure (see :func:`formatted`)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        shown = values * 100 if percent else values
+        scaled = shown * 10.0 ** decimals
+        sure = np.isfinite(scaled)
+        if decimals:
+            tie_distance = np.abs(scaled - np.floor(scaled) - 0.5)
+            sure &= tie_distance > 4 * np.spacing(np.abs(scaled) + 1.0)
+    return np.where(sure, np.copysign(np.rint(scaled), values), np.nan)
+
+
+def account_followers_text(followers: pd.Series) -> np.ndarray:
+    """Each account's follower count as text ('unknown' where missing)."""
+    values = followers.to_numpy(dtype=float)
+    return np.where(np.isnan(values), "unknown", formatted(values, ",.0f"))
 
 
 # --------------------------------------------------------------------------- assembly
@@ -179,14 +385,23 @@ def _optional_text(part: Part, column: str) -> np.ndarray:
     return values
 
 
-def _text(part: Part, column: str) -> pd.Series:
-    """A text column of a part as pandas' str type; one value for all rows is cheap to make."""
+def _text(part: Part, column: str) -> ExtensionArray:
+    """A text column of a part as pandas' str array.
+
+    One value for all rows is converted once and repeated, and arrays of that type already
+    (candidate ids, subjects) are used as they are: converting text is the costly part.
+    """
     value = part.get(column, np.nan)
-    if np.ndim(value) == 0:
-        return pd.Series(value, index=pd.RangeIndex(rows_in(part)), dtype="str")
     if isinstance(value, pd.Series):
-        return value.astype("str").reset_index(drop=True)
-    return pd.Series(np.asarray(value, dtype=object), dtype="str")
+        value = value.array
+    if isinstance(value, str):
+        return pd.array(pa.repeat(pa.scalar(value, pa.large_string()), rows_in(part)),
+                        dtype="str")
+    if isinstance(value, float) or value is None:
+        return pd.array([value], dtype="str").take(np.zeros(rows_in(part), dtype=np.intp))
+    if isinstance(value, ExtensionArray) and value.dtype == "str":
+        return value
+    return pd.array(np.asarray(value, dtype=object), dtype="str")
 
 
 def assemble_findings(parts: list[Part]) -> pd.DataFrame:
@@ -194,7 +409,7 @@ def assemble_findings(parts: list[Part]) -> pd.DataFrame:
 
     Building the table once from arrays is much faster than filling one table per part
     column by column and concatenating them: each text column is converted to pandas' str
-    type once per part, and columns with one value for all rows cost almost nothing.
+    type at most once per part, and columns with one value for all rows cost almost nothing.
     """
     parts = [part for part in parts if rows_in(part)]
     if not parts:
@@ -209,7 +424,8 @@ def assemble_findings(parts: list[Part]) -> pd.DataFrame:
             values = np.concatenate([_optional_text(part, column) for part in parts])
             data[column] = pd.Series(values, dtype=object)
         else:
-            data[column] = pd.concat([_text(part, column) for part in parts], ignore_index=True)
+            data[column] = pd.concat([pd.Series(_text(part, column)) for part in parts],
+                                     ignore_index=True)
     return findings_frame(pd.DataFrame(data))
 
 
@@ -244,6 +460,27 @@ def engagement_level(rate: np.ndarray, low: np.ndarray, high: np.ndarray,
 # --------------------------------------------------------------------------- analysis
 
 
+def _values(column: pd.Series) -> ExtensionArray | np.ndarray:
+    """A column's values; text stays pandas' str array (no round trip through Python)."""
+    return column.array if column.dtype == "str" else column.to_numpy()
+
+
+RANGE_COLUMNS = ("tier", "extrapolated", "low", "high", "reference", "reference_source",
+                 "reference_year", "comparison")
+
+
+def tier_ranges(b: Benchmarks, platforms: pd.Series, followers: np.ndarray,
+                formula: str) -> dict[str, ExtensionArray | np.ndarray]:
+    """``b.engagement_ranges`` for every account, looked up once per distinct platform and
+    tier (a range depends on nothing else; accounts share a few dozen of them)."""
+    tier = b.tier_index(followers).astype(np.int64)
+    platform, _ = pd.factorize(platforms)
+    pair = (platform.astype(np.int64) + 1) * (len(b.tiers) + 2) + (tier + 1)
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    ranges = b.engagement_ranges(platforms.iloc[first], followers[first], formula=formula)
+    return {column: _values(ranges[column])[inverse] for column in RANGE_COLUMNS}
+
+
 def account_engagement(
     frames: PortfolioFrames, benchmarks: Benchmarks | None = None
 ) -> pd.DataFrame:
@@ -253,68 +490,66 @@ def account_engagement(
     accounts = frames.accounts.reset_index(drop=True)
     size = len(accounts)
     followers = accounts["followers"].to_numpy(dtype=float)
+    shared = shared_inputs(frames, int(t["recent_posts"]))
 
-    posts = recent_posts(frames.posts, accounts, int(t["recent_posts"]))
-    pos = posts["pos"].to_numpy()
-    likes = posts["likes"].to_numpy(dtype=float)
-    engagement = likes + posts["comments"].to_numpy(dtype=float)
+    posts = shared.posts
+    pos = posts["pos"]
+    engagement = posts["likes"] + posts["comments"]
     counted = np.isfinite(engagement)
-    engagement = np.where(counted, engagement, 0.0)
+    everything_counted = counted.all()
+    if not everything_counted:
+        engagement = np.where(counted, engagement, 0.0)
     post_followers = followers[pos]
     per_follower = np.where(counted & (post_followers > 0),
                             engagement / np.where(post_followers > 0, post_followers, 1.0), np.nan)
 
     view_platforms = list(b.formulas[PER_VIEW]["platforms"])
-    views = posts["views"].to_numpy(dtype=float)
+    views = posts["views"]
     on_view_platform = accounts["platform"].isin(view_platforms).to_numpy()[pos]
-    has_views = on_view_platform & (np.nan_to_num(views) > 0) & counted
-    full = (engagement + np.nan_to_num(posts["shares"].to_numpy(dtype=float))
-            + np.nan_to_num(posts["saves"].to_numpy(dtype=float)))
+    has_views = on_view_platform & (views > 0) & counted  # NaN views are not > 0
+    full = (engagement + zero_if_missing(posts["shares"])
+            + zero_if_missing(posts["saves"]))
     per_view = np.where(has_views, full / np.where(has_views, views, 1.0), np.nan)
 
+    # Columns gathered first and made into a table once: adding them one by one was slow.
     keep = ["candidate_id", "account", "platform", "handle", "followers", "period_end"]
-    out = accounts[keep].copy()
+    out: dict[str, object] = {column: accounts[column] for column in keep}
     n_posts = np.bincount(pos, weights=counted, minlength=size)
     total = np.bincount(pos, weights=engagement, minlength=size)
-    medians = per_account_table(
-        {"rate": per_follower, "engaged": np.where(counted, engagement, np.nan),
-         "view": per_view}, pos, size, "median",
-    )
     rate_sum = np.bincount(pos, weights=np.nan_to_num(per_follower), minlength=size)
     rate_n = np.bincount(pos, weights=np.isfinite(per_follower), minlength=size)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["rate_mean"] = rate_sum / rate_n
     out["n_posts"] = n_posts
-    out["rate_median"] = medians["rate"]
-    out["engaged_median"] = medians["engaged"]
+    runs = Runs.of(pos, size)
+    rate_median = out["rate_median"] = runs.medians(per_follower)
+    out["engaged_median"] = runs.medians(
+        engagement if everything_counted else np.where(counted, engagement, np.nan))
     out["engagement_total"] = np.where(n_posts > 0, total, np.nan)
     out["engagement_top"] = per_account_max(engagement, pos, size)
-    out["n_view_posts"] = np.bincount(pos, weights=has_views, minlength=size)
-    out["view_rate_median"] = medians["view"]
+    n_view_posts = np.bincount(pos, weights=has_views, minlength=size)
+    out["n_view_posts"] = n_view_posts
+    view_rate_median = out["view_rate_median"] = runs.medians(per_view)
 
-    follower_ranges = b.engagement_ranges(accounts["platform"], followers)
-    view_ranges = b.engagement_ranges(accounts["platform"], followers, formula=PER_VIEW)
+    follower_ranges = tier_ranges(b, accounts["platform"], followers, PER_FOLLOWER)
+    view_ranges = tier_ranges(b, accounts["platform"], followers, PER_VIEW)
     for prefix, ranges in (("", follower_ranges), ("view_", view_ranges)):
-        for column in ("tier", "extrapolated", "low", "high", "reference", "reference_source",
-                       "reference_year", "comparison"):
-            out[f"{prefix}{column}"] = ranges[column].to_numpy()
+        for column, values in ranges.items():
+            out[f"{prefix}{column}"] = values
     anchors = t["level_anchors"]
-    enough = (out["n_posts"] >= t["min_posts"]) & (out["followers"] > 0)
-    out["level"] = np.where(
-        enough, engagement_level(out["rate_median"], out["low"], out["high"], anchors), np.nan
-    )
-    enough_views = out["n_view_posts"] >= t["min_posts"]
-    out["view_level"] = np.where(
-        enough_views,
-        engagement_level(out["view_rate_median"], out["view_low"], out["view_high"], anchors),
-        np.nan,
-    )
-    below_tier = np.where(out["extrapolated"].fillna(False).astype(bool),
-                          t["below_tier_confidence"], 1.0)
-    out["confidence"] = post_confidence(out["n_posts"], t["full_confidence_posts"]) * below_tier
-    out["view_confidence"] = post_confidence(out["n_view_posts"], t["full_confidence_posts"])
-    out["subject"] = subjects(accounts)
-    return out
+    enough = (n_posts >= t["min_posts"]) & (followers > 0)
+    level = engagement_level(rate_median, follower_ranges["low"], follower_ranges["high"],
+                             anchors)
+    out["level"] = np.where(enough, level, np.nan)
+    view_level = engagement_level(view_rate_median, view_ranges["low"], view_ranges["high"],
+                                  anchors)
+    out["view_level"] = np.where(n_view_posts >= t["min_posts"], view_level, np.nan)
+    extrapolated = pd.Series(follower_ranges["extrapolated"]).fillna(False).astype(bool)
+    below_tier = np.where(extrapolated, t["below_tier_confidence"], 1.0)
+    out["confidence"] = post_confidence(n_posts, t["full_confidence_posts"]) * below_tier
+    out["view_confidence"] = post_confidence(n_view_posts, t["full_confidence_posts"])
+    out["subject"] = shared.subject
+    return pd.DataFrame(out)
 
 
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
@@ -322,22 +557,28 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     b = load_benchmarks()
     t = b.thresholds["engagement"]
     acc = account_engagement(frames, b)
+    followers_text = account_followers_text(acc["followers"])
     return assemble_findings([
-        _rate_findings(acc, b),
+        _rate_findings(acc, b, followers_text),
         _view_rate_findings(acc, b),
         _concentration_findings(acc, t),
-        _engaged_audience_findings(acc, t),
+        _engaged_audience_findings(acc, t, followers_text),
         _portfolio_findings(acc, frames, context, t),
     ])
+
+
+def _array(column: pd.Series | ExtensionArray | np.ndarray) -> ExtensionArray | np.ndarray:
+    """A column's values without conversion (pandas' text stays its str type)."""
+    return column.array if isinstance(column, pd.Series) else column
 
 
 def account_part(acc: pd.DataFrame, area: str, signal: str, sources: str) -> Part:
     """The columns every per-account finding of an area starts from."""
     return {
-        "candidate_id": acc["candidate_id"].to_numpy(),
+        "candidate_id": _array(acc["candidate_id"]),
         "area": area,
         "signal": signal,
-        "subject": acc["subject"].to_numpy(),
+        "subject": _array(acc["subject"]),
         "sources": sources,
     }
 
@@ -346,7 +587,7 @@ def _base(acc: pd.DataFrame, signal: str) -> Part:
     return account_part(acc, AREA, signal, SOURCES)
 
 
-def _rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
+def _rate_findings(acc: pd.DataFrame, b: Benchmarks, followers_text: np.ndarray) -> Part:
     t = b.thresholds["engagement"]
     formula = b.formulas["per_follower_per_post"]["text"]
     rows = _base(acc, "engagement_rate_median")
@@ -368,40 +609,57 @@ def _rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
     rows["severity"] = np.where(low_flag, "serious", None)
     rows["confidence"] = np.where(enough, acc["confidence"], 0.0)
     extreme = enough & has_range & (rate > acc["high"].to_numpy() * t["extreme_high_factor"])
-    rows["detail"] = [
-        _rate_detail(ok, n, f, med, mean, ref, src, tier, is_low, is_extreme, formula, rng,
-                     int(t["min_posts"]))
-        for ok, n, f, med, mean, ref, src, tier, is_low, is_extreme, rng in lists(
-            enough, acc["n_posts"], acc["followers"], rate, acc["rate_mean"], acc["reference"],
-            acc["reference_source"], acc["tier"], low_flag, extreme, has_range)
+    n_posts = formatted(acc["n_posts"], ".0f")
+
+    detail = np.empty(len(acc), dtype=object)
+    lacking = ~enough
+    detail[lacking] = [
+        f"Not enough data: {'no follower count' if not f > 0 else f'only {n} posts'} given; "
+        f"the engagement rate needs the follower count and at least {int(t['min_posts'])} "
+        "recent posts with likes and comments."
+        for f, n in lists(acc["followers"].to_numpy(dtype=float)[lacking], n_posts[lacking])
     ]
+    # The closing sentence depends on the tier range only: made once per distinct range.
+    # Names are numbered; a missing one (numbered -1) reads "nan", as it always did.
+    tiers, tier_names = pd.factorize(acc["tier"].array[enough])
+    sources, source_names = pd.factorize(acc["reference_source"].array[enough])
+    tier_names, source_names = [*tier_names, np.nan], [*source_names, np.nan]
+
+    def closing(in_range: float, is_low: float, is_extreme: float, tier_code: float,
+                reference: float, source_code: float) -> str:
+        tier, source = tier_names[int(tier_code)], source_names[int(source_code)]
+        if not in_range:
+            return " No published tier figure exists for this platform, so no level."
+        if is_low:
+            return (f" That is under half the lowest published {tier}-tier figure "
+                    f"({reference:.2%}, {source}): low under every source.")
+        if is_extreme:
+            return (" That is far above every published figure for the tier; extreme "
+                    "engagement can also come from engagement pods.")
+        return f" Lowest published {tier}-tier figure: {reference:.2%} ({source})."
+
+    closings = text_per_combination(
+        closing, has_range[enough], low_flag[enough], extreme[enough], tiers,
+        acc["reference"].to_numpy()[enough], sources,
+    )
+    detail[enough] = [
+        f"Median engagement {median} of {f} followers per post over {n} recent posts "
+        f"(mean {mean}); formula {formula}.{end}"
+        for median, f, n, mean, end in lists(
+            formatted(rate[enough], ".2%"), followers_text[enough], n_posts[enough],
+            formatted(acc["rate_mean"].to_numpy()[enough], ".2%"), closings)
+    ]
+    rows["detail"] = detail
     return rows
-
-
-def _rate_detail(enough: bool, n_posts: float, followers: float, median: float, mean: float,
-                 reference: float, source: object, tier: object, low: bool, extreme: bool,
-                 formula: str, has_range: bool, min_posts: int) -> str:
-    if not enough:
-        why = "no follower count" if not followers > 0 else f"only {n_posts:.0f} posts"
-        return (f"Not enough data: {why} given; the engagement rate needs the follower count "
-                f"and at least {min_posts} recent posts with likes and comments.")
-    text = (f"Median engagement {median:.2%} of {followers:,.0f} followers per post over "
-            f"{n_posts:.0f} recent posts (mean {mean:.2%}); formula {formula}.")
-    if not has_range:
-        return text + " No published tier figure exists for this platform, so no level."
-    if low:
-        return text + (f" That is under half the lowest published {tier}-tier figure "
-                       f"({reference:.2%}, {source}): low under every source.")
-    if extreme:
-        return text + (" That is far above every published figure for the tier; extreme "
-                       "engagement can also come from engagement pods.")
-    return text + f" Lowest published {tier}-tier figure: {reference:.2%} ({source})."
 
 
 def _view_rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
     t = b.thresholds["engagement"]
     on_view_platform = acc["platform"].isin(b.formulas[PER_VIEW]["platforms"]).to_numpy()
-    subset = acc[on_view_platform].reset_index(drop=True)
+    used = ["candidate_id", "subject", "n_view_posts", "view_low", "view_rate_median",
+            "view_comparison", "view_reference_source", "view_reference_year", "view_level",
+            "view_confidence"]
+    subset = acc.loc[on_view_platform, used].reset_index(drop=True)
     formula = b.formulas[PER_VIEW]["text"]
     definer = b.source_name(b.formulas[PER_VIEW]["source"])
     rows = _base(subset, "engagement_rate_per_view_median")
@@ -422,11 +680,12 @@ def _view_rate_findings(acc: pd.DataFrame, b: Benchmarks) -> Part:
     rows["severity"] = None
     rows["confidence"] = np.where(enough, subset["view_confidence"], 0.0)
     rows["detail"] = [
-        (f"Median {r:.2%} of views engaged per post over {n:.0f} posts with views; formula "
+        (f"Median {r} of views engaged per post over {n} posts with views; formula "
          f"{formula}." if ok else
-         f"Not enough data: {n:.0f} posts with views given; at least {t['min_posts']} are needed "
+         f"Not enough data: {n} posts with views given; at least {t['min_posts']} are needed "
          f"for a per-view rate.")
-        for ok, r, n in lists(enough, rate, subset["n_view_posts"])
+        for ok, r, n in lists(enough, formatted(rate, ".2%"),
+                              formatted(subset["n_view_posts"], ".0f"))
     ]
     return rows
 
@@ -445,35 +704,45 @@ def _concentration_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
     carried = enough & (drop < t["carried_by_one_post_drop"])
     rows["value"] = np.where(enough, share * 100, np.nan)
     rows["unit"] = "% of recent engagement from the top post"
-    rows["comparison"] = [
-        f"an even spread over {k:.0f} posts would give {100 / k:.1f}%" if k > 0 else ""
-        for k in n
-    ]
+    rows["comparison"] = text_per_value(
+        n, lambda k: f"an even spread over {k:.0f} posts would give {100 / k:.1f}%" if k > 0
+        else ""
+    )
     rows["benchmark_source"] = None
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
     rows["flag"] = np.where(carried, "engagement_carried_by_one_post", None)
     rows["severity"] = np.where(carried, "caution", None)
     rows["confidence"] = np.where(enough, post_confidence(n, t["full_confidence_posts"]), 0.0)
-    rows["detail"] = [
-        (f"Not enough data: {k:.0f} posts given; at least {t['carried_min_posts']} are needed "
-         f"to see whether one post carries the average." if not ok else
-         f"The top post brings {s:.0%} of the engagement of {k:.0f} recent posts; without it "
-         f"the mean per post falls from {ma:,.0f} to {mr:,.0f} ({d - 1:+.0%})."
-         + (" One post carries the average." if c else ""))
-        for ok, s, k, ma, mr, d, c in lists(enough, share, n, mean_all, mean_rest, drop, carried)
+    n_posts = formatted(n, ".0f")
+    detail = np.empty(len(n), dtype=object)
+    detail[~enough] = [
+        f"Not enough data: {k} posts given; at least {t['carried_min_posts']} are needed "
+        f"to see whether one post carries the average."
+        for k in n_posts[~enough]
     ]
+    detail[enough] = [
+        f"The top post brings {s} of the engagement of {k} recent posts; without it "
+        f"the mean per post falls from {ma} to {mr} ({d})."
+        + (" One post carries the average." if c else "")
+        for s, k, ma, mr, d, c in lists(
+            formatted(share[enough], ".0%"), n_posts[enough], formatted(mean_all[enough], ",.0f"),
+            formatted(mean_rest[enough], ",.0f"), formatted(drop[enough] - 1, "+.0%"),
+            carried[enough])
+    ]
+    rows["detail"] = detail
     return rows
 
 
-def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
+def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float],
+                               followers_text: np.ndarray) -> Part:
     rows = _base(acc, "engaged_audience")
     enough = (acc["n_posts"] >= t["min_posts"]).to_numpy()
     engaged = acc["engaged_median"].to_numpy()
     followers = acc["followers"].to_numpy(dtype=float)
     rows["value"] = np.where(enough, engaged, np.nan)
     rows["unit"] = "engagements per post (median)"
-    rows["comparison"] = [f"{_fmt_int(f)} followers" for f in followers]
+    rows["comparison"] = followers_text + " followers"
     rows["benchmark_source"] = None
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
@@ -483,14 +752,17 @@ def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
                                                           t["full_confidence_posts"]), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = engaged / followers
-    rows["detail"] = [
-        (f"{_fmt_int(f)} followers, of whom about {e:,.0f} engage with a typical post "
-         f"({s:.1%}): followers are not the engaged audience." if ok and f > 0 else
-         f"About {e:,.0f} engagements on a typical post; no follower count to compare." if ok
-         else f"Not enough data: fewer than {t['min_posts']} recent posts, so the engaged "
-              "audience is unknown.")
-        for ok, f, e, s in lists(enough, followers, engaged, share)
+    detail = np.full(len(acc), f"Not enough data: fewer than {t['min_posts']} recent posts, "
+                               "so the engaged audience is unknown.", dtype=object)
+    detail[enough] = [
+        f"{f_text} followers, of whom about {e} engage with a typical post ({s}): followers "
+        "are not the engaged audience." if f > 0 else
+        f"About {e} engagements on a typical post; no follower count to compare."
+        for f, f_text, e, s in lists(followers[enough], followers_text[enough],
+                                     formatted(engaged[enough], ",.0f"),
+                                     formatted(share[enough], ".1%"))
     ]
+    rows["detail"] = detail
     return rows
 
 
@@ -508,9 +780,12 @@ def _portfolio_findings(acc: pd.DataFrame, frames: PortfolioFrames, context: Sig
     has_level = np.isfinite(level)
     has_posts = acc["n_posts"].to_numpy() >= t["min_posts"]
     w = np.where(has_level, weight, 0.0)
+    # Summed by the candidate's position in ``candidates`` (integers group faster than
+    # text); accounts without a candidate id count for nobody, as before.
+    ids = acc["candidate_id"]
     parts = pd.DataFrame(
         {
-            "candidate_id": acc["candidate_id"].to_numpy(),
+            "candidate": np.where(ids.isna(), -1, candidates.get_indexer(ids.array)),
             "w": w,
             "wl": w * np.nan_to_num(level),
             "wc": w * np.nan_to_num(confidence),
@@ -522,13 +797,13 @@ def _portfolio_findings(acc: pd.DataFrame, frames: PortfolioFrames, context: Sig
                           < acc["reference"].to_numpy() * t["low_for_tier_factor"])).astype(int),
         }
     )
-    sums = parts.groupby("candidate_id").sum().reindex(candidates, fill_value=0)
+    sums = parts.groupby("candidate").sum().reindex(range(len(candidates)), fill_value=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         portfolio_level = np.where(sums["w"] > 0, sums["wl"] / sums["w"], np.nan)
         portfolio_conf = np.where(sums["w"] > 0, sums["wc"] / sums["w"], 0.0)
         engaged_share = np.where(sums["followers"] > 0, sums["engaged"] / sums["followers"], np.nan)
     rows: Part = {
-        "candidate_id": sums.index.to_numpy(),
+        "candidate_id": candidates.array,
         "area": AREA,
         "signal": "engagement_portfolio",
         "subject": "portfolio",
@@ -544,16 +819,25 @@ def _portfolio_findings(acc: pd.DataFrame, frames: PortfolioFrames, context: Sig
         "confidence": portfolio_conf,
         "sources": SOURCES,
     }
-    rows["detail"] = [
-        (f"{lv:.1f} of 5 across {k} of {a} accounts judged against their tier: about "
-         f"{e:,.0f} engaged per post out of {f:,.0f} followers ({s:.1%})"
-         + (f"; {low} of them under half the lowest published figure for their tier."
-            if low else ".")) if np.isfinite(lv) else
-        ("No managed accounts in the portfolio, so engagement cannot be judged." if a == 0 else
-         f"Not enough data: none of {a} accounts has both a published tier range and enough "
-         f"recent posts to judge engagement.")
-        for lv, k, a, e, f, s, low in lists(
-            portfolio_level, sums["levelled"], sums["accounts"], sums["engaged"],
-            sums["followers"], engaged_share, sums["low_flags"])
+    judged = np.isfinite(portfolio_level)
+    accounts = sums["accounts"].to_numpy()
+    detail = np.empty(len(sums), dtype=object)
+    detail[~judged] = [
+        "No managed accounts in the portfolio, so engagement cannot be judged." if a == 0 else
+        f"Not enough data: none of {a} accounts has both a published tier range and enough "
+        f"recent posts to judge engagement."
+        for a in accounts[~judged].tolist()
     ]
+    detail[judged] = [
+        f"{lv} of 5 across {k} of {a} accounts judged against their tier: about {e} engaged "
+        f"per post out of {f} followers ({s})"
+        + (f"; {low} of them under half the lowest published figure for their tier."
+           if low else ".")
+        for lv, k, a, e, f, s, low in lists(
+            formatted(portfolio_level[judged], ".1f"), sums["levelled"].to_numpy()[judged],
+            accounts[judged], formatted(sums["engaged"].to_numpy()[judged], ",.0f"),
+            formatted(sums["followers"].to_numpy()[judged], ",.0f"),
+            formatted(engaged_share[judged], ".1%"), sums["low_flags"].to_numpy()[judged])
+    ]
+    rows["detail"] = detail
     return rows
