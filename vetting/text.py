@@ -67,6 +67,15 @@ _ARABIC_FOLDS: dict[str, str] = {
     "\u06a9": "\u0643",  # keheh -> kaf
 }
 _ALBANIAN_FOLDS: dict[str, str] = {"ë": "e", "Ë": "E", "ç": "c", "Ç": "C"}
+# The same marks and folds as lookup tables over the Arabic block, for the functions that
+# work on UTF-8 bytes (:func:`_fold_arabic`, :meth:`_Block.unmark_index`).
+# Both are indexed by code point - 0x600, the Arabic block's offset.
+_ARABIC_MARK_TABLE = np.zeros(0x100, dtype=bool)
+for _low, _high in _ARABIC_MARK_RANGES:
+    _ARABIC_MARK_TABLE[_low - 0x600: _high + 1 - 0x600] = True
+_ARABIC_FOLD_TABLE = np.zeros(0x100, dtype=np.uint8)  # 0: no fold
+for _source, _target in _ARABIC_FOLDS.items():
+    _ARABIC_FOLD_TABLE[ord(_source) - 0x600] = ord(_target) - 0x600
 
 _THREADS = 2  # the benchmark machine's cores
 _PARALLEL_MIN_TEXTS = 2_000  # below this, starting threads costs more than they save
@@ -446,14 +455,43 @@ def _fold_array(out: pa.Array, lang: str | None) -> pa.Array:
         ),
     )
     if lang == "ar":
-        out = pc.replace_substring_regex(out, f"[{_ARABIC_MARKS}]", "")
-        for target in sorted(set(_ARABIC_FOLDS.values())):
-            chars = "".join(k for k, v in _ARABIC_FOLDS.items() if v == target)
-            out = pc.replace_substring_regex(out, f"[{chars}]", target)
+        out = _fold_arabic(out)
     elif lang == "sq":
         for source, target in _ALBANIAN_FOLDS.items():
             out = pc.replace_substring(out, source, target)
     return out
+
+
+def _arabic_two_byte(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position, code point - 0x600 as uint8) of every Arabic-block character
+    (U+0600-U+06FF) in UTF-8 bytes: their lead bytes are 0xD8-0xDB, which never occur
+    inside another character."""
+    positions = np.flatnonzero((data >= 0xD8) & (data <= 0xDB))
+    points = ((data[positions] & 0x03) << 6) | (data[positions + 1] & 0x3F)
+    return positions, points
+
+
+def _fold_arabic(arr: pa.Array) -> pa.Array:
+    """Arabic marks removed and letter variants folded (:data:`_ARABIC_FOLDS`), on the
+    UTF-8 bytes: every mark and every folded letter is a two-byte character in the Arabic
+    block, and each fold is another, so this is a byte mask and a byte rewrite."""
+    data, offsets = _utf8_bytes(arr)
+    positions, points = _arabic_two_byte(data)
+    marks = positions[_ARABIC_MARK_TABLE[points]]
+    targets = _ARABIC_FOLD_TABLE[points]
+    folded, target = positions[targets > 0], targets[targets > 0]
+    if not len(marks) and not len(folded):
+        return arr
+    data = data.copy()
+    data[folded] = 0xD8 | (target >> 6)
+    data[folded + 1] = 0x80 | (target & 0x3F)
+    keep = np.ones(len(data), dtype=bool)
+    keep[marks] = keep[marks + 1] = False
+    # Each mark before a row's start moves it two bytes back.
+    new_offsets = offsets - 2 * np.searchsorted(marks, offsets)
+    return pa.LargeStringArray.from_buffers(
+        len(arr), pa.py_buffer(new_offsets), pa.py_buffer(data[keep])
+    )
 
 
 def _arrow(texts: pd.Series) -> pa.Array:
@@ -707,18 +745,17 @@ class _Block:
         """For Arabic texts: (row start in code points, row end, running count of kept
         characters) over the whole block, once.
 
-        Read straight from the UTF-8 bytes: every Arabic mark is a two-byte sequence, so
-        only those are decoded.
+        Read straight from the UTF-8 bytes: every Arabic mark is a two-byte character in
+        the Arabic block, so only those are decoded.
         """
         if self._unmark_index is None:
             data, offsets = _utf8_bytes(self.original)
-            leads = np.flatnonzero((data & 0xC0) != 0x80)  # one per code point
-            first = data[leads]
-            second = data[np.minimum(leads + 1, max(len(data) - 1, 0))]
-            two_byte = (first & 0xE0) == 0xC0
-            points = ((first.astype(np.int32) & 0x1F) << 6) | (second & 0x3F)
-            is_mark = two_byte & _ARABIC_MARK_TABLE[np.minimum(points, len(_ARABIC_MARK_TABLE) - 1)]
-            kept_cum = np.cumsum(~is_mark, dtype=np.int64)
+            lead = (data & 0xC0) != 0x80
+            positions, points = _arabic_two_byte(data)
+            kept = lead.copy()
+            kept[positions[_ARABIC_MARK_TABLE[points]]] = False
+            leads = np.flatnonzero(lead)  # one per code point
+            kept_cum = np.cumsum(kept[leads], dtype=np.int64)
             row_bounds = np.searchsorted(leads, offsets)
             self._unmark_index = (row_bounds[:-1], row_bounds[1:], kept_cum)
         return self._unmark_index
@@ -761,10 +798,6 @@ def _utf8_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return data[offsets[0]: offsets[-1]], offsets - offsets[0]
 
 
-# Which code points below U+06EE are Arabic marks (a lookup table for the byte decoder).
-_ARABIC_MARK_TABLE = np.zeros(0x06EF, dtype=bool)
-for _low, _high in _ARABIC_MARK_RANGES:
-    _ARABIC_MARK_TABLE[_low: _high + 1] = True
 
 
 @dataclass(frozen=True)
