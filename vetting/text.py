@@ -508,7 +508,7 @@ def _arrow(texts: pd.Series) -> pa.Array:
 def normalise_series(texts: pd.Series, langs: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise`, one language at a time."""
     columns = TextColumns(texts, langs)
-    distinct = np.empty(len(columns.originals), dtype=object)
+    distinct = np.empty(columns.n_distinct, dtype=object)
     for lang in columns.languages():
         block = columns.block(lang)
         distinct[block.positions] = block.normalised.to_pylist()
@@ -824,7 +824,7 @@ class TextColumns:
     language, lazily), so the strategy, measurement and crisis signals share the work.
 
     Candidates (and agencies) reuse answers, so each distinct (text, language) pair is
-    normalised and searched once; ``arrow``, ``originals``, ``langs`` and the blocks hold
+    normalised and searched once; ``arrow``, ``langs`` and the blocks hold
     the distinct pairs, and ``distinct_of_row`` maps each input row to its pair.
     """
 
@@ -835,13 +835,13 @@ class TextColumns:
         first_rows, self.distinct_of_row = _distinct_pairs(row_texts, row_langs)
         self.n_rows = len(row_langs)
         self.arrow = row_texts.take(pa.array(first_rows, type=pa.int64()))
-        self.originals = np.asarray(self.arrow.to_numpy(zero_copy_only=False), dtype=object)
+        self.n_distinct = len(self.arrow)
         self.langs = row_langs[first_rows]
         self._blocks: dict[str | None, _Block] = {}
 
     def _distinct_mask(self, row_mask: np.ndarray) -> np.ndarray:
         """Which distinct texts have at least one of the selected rows."""
-        mask = np.zeros(len(self.originals), dtype=bool)
+        mask = np.zeros(self.n_distinct, dtype=bool)
         mask[self.distinct_of_row[row_mask]] = True
         return mask
 
@@ -887,7 +887,7 @@ class TextColumns:
             of_concept = np.flatnonzero(found_concepts == concept)
             if not len(of_concept):
                 continue
-            hit_of_distinct = np.full(len(self.originals), -1, dtype=np.int64)
+            hit_of_distinct = np.full(self.n_distinct, -1, dtype=np.int64)
             hit_of_distinct[found_rows[of_concept]] = of_concept
             rows = np.flatnonzero(mask)
             hit = hit_of_distinct[self.distinct_of_row[rows]]
@@ -913,13 +913,13 @@ class TextColumns:
         """The first hit of each concept in each distinct text in its scope."""
         lex = lexicon()
         columns = ["row", "concept", "start", "end", "matched_text"]
-        if not masks or len(self.originals) == 0:
+        if not masks or self.n_distinct == 0:
             return pd.DataFrame(columns=columns)
         any_scope = np.logical_or.reduce(list(masks.values()))
         present = [lang for lang in lex.languages if (any_scope & (self.langs == lang)).any()]
         # The languages are normalised, and the searches run, on both cores; results
         # are collected in the serial order.
-        n_texts = len(self.originals)
+        n_texts = self.n_distinct
         blocks = dict(zip(present, _map_texts(self._indexed_block, present, n_texts),
                           strict=True))
         searches = []
@@ -1010,19 +1010,22 @@ class TextColumns:
                 end[fast] = np.minimum(after, row_ends[local[fast]]) - first_char
                 mapped[fast] = True
         slow = (shifted & ~mapped) | needs_python
+        # The original texts of the hit rows only, as Python strings.
+        originals = self.arrow.take(pa.array(rows, type=pa.int64())).to_pylist()
         for i in np.flatnonzero(slow & keep):
-            text = str(self.originals[rows[i]])
+            text = originals[i]
             normalised, starts, ends = normalise_with_offsets(text, lang)
             spans = _python_hits(normalised, pattern, guard)
             if not spans:
                 keep[i] = False
                 continue
             start[i], end[i] = starts[spans[0][0]], ends[spans[0][1] - 1]
-        rows, start, end = rows[keep], start[keep], end[keep]
-        if not len(rows):
+        if not keep.any():
             return None
+        texts = [text for text, kept in zip(originals, keep, strict=True) if kept]
+        rows, start, end = rows[keep], start[keep], end[keep]
         matched = np.empty(len(rows), dtype=object)
-        matched[:] = [self.originals[r][s:e] for r, s, e in zip(rows, start, end, strict=True)]
+        matched[:] = [text[s:e] for text, s, e in zip(texts, start, end, strict=True)]
         return _Hits(concept, rows, start, end, matched)
 
     def _apply_guard(self, block: _Block, pattern: Pattern, guard: Pattern,
@@ -1064,7 +1067,7 @@ class TextColumns:
     def _distinct_specificity(self, selected: np.ndarray) -> np.ndarray:
         """The four counts of each selected distinct text (zeros for the others)."""
         lex = lexicon()
-        values = np.zeros((len(self.originals), 4), dtype=np.int64)
+        values = np.zeros((self.n_distinct, 4), dtype=np.int64)
         counts: list[tuple[np.ndarray, int, pa.Array, str]] = []
         # Numbers need no lexicon: count them in every selected text.
         chosen = np.flatnonzero(selected)
