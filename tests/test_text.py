@@ -140,6 +140,21 @@ def test_virality_claims_are_found(text: str, lang: str) -> None:
     assert "guaranteed_virality_claim" in _hits(text, lang)
 
 
+def _assert_same_as_single_texts(texts: pd.Series, langs: pd.Series,
+                                 vectorised: pd.DataFrame) -> None:
+    """Each text's first hit of each concept, as the column path found it, is the first
+    hit the single-text path finds."""
+    for row, text in enumerate(texts):
+        expected = {}
+        for hit in find_concepts(text, langs[row]):
+            expected.setdefault(hit.concept, (hit.start, hit.end, hit.matched_text))
+        got = {
+            r.concept: (r.start, r.end, r.matched_text)
+            for r in vectorised[vectorised["row"] == row].itertuples()
+        }
+        assert got == expected, text
+
+
 def test_vectorised_hits_agree_with_single_text_hits() -> None:
     texts = pd.Series([
         "Within 30 minutes we post a holding statement and escalate to the client.",
@@ -153,15 +168,7 @@ def test_vectorised_hits_agree_with_single_text_hits() -> None:
     lex = lexicon()
     scope = {c: np.ones(len(texts), dtype=bool) for c in lex.concepts}
     vectorised = first_hits(texts, langs, scope)
-    for row, text in enumerate(texts):
-        expected = {}
-        for hit in find_concepts(text, langs[row]):
-            expected.setdefault(hit.concept, (hit.start, hit.end, hit.matched_text))
-        got = {
-            r.concept: (r.start, r.end, r.matched_text)
-            for r in vectorised[vectorised["row"] == row].itertuples()
-        }
-        assert got == expected, text
+    _assert_same_as_single_texts(texts, langs, vectorised)
 
 
 def test_vectorised_positions_survive_marks_composition_and_ascii_shortcuts() -> None:
@@ -182,15 +189,7 @@ def test_vectorised_positions_survive_marks_composition_and_ascii_shortcuts() ->
     lex = lexicon()
     scope = {c: np.ones(len(texts), dtype=bool) for c in lex.concepts}
     vectorised = first_hits(texts, langs, scope)
-    for row, text in enumerate(texts):
-        expected = {}
-        for hit in find_concepts(text, langs[row]):
-            expected.setdefault(hit.concept, (hit.start, hit.end, hit.matched_text))
-        got = {
-            r.concept: (r.start, r.end, r.matched_text)
-            for r in vectorised[vectorised["row"] == row].itertuples()
-        }
-        assert got == expected, text
+    _assert_same_as_single_texts(texts, langs, vectorised)
     assert set(vectorised["row"]) == set(range(len(texts)))
 
 

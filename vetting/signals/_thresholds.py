@@ -10,6 +10,7 @@ row to its candidate's position once (cached per table) and count with numpy.
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass
 from functools import cache
@@ -62,9 +63,10 @@ def fmt(values: pd.Series, spec: str) -> pd.Series:
 
 
 def number_texts(values: np.ndarray, spec: str) -> np.ndarray:
-    """Numbers formatted with ``spec`` as an object array, each distinct value formatted once.
+    """Numbers formatted with ``spec`` as an object array, each distinct text made once.
 
-    Integer arrays stay integers (so "d" works); anything else is formatted as floats.
+    Integer arrays stay integers (so "d" works); anything else is formatted as floats
+    (see :func:`formatted`).
 
     >>> number_texts(np.array([3, 1, 3]), "d").tolist()
     ['3', '1', '3']
@@ -72,14 +74,73 @@ def number_texts(values: np.ndarray, spec: str) -> np.ndarray:
     ['0.5', '-0.0', '0.0']
     """
     values = np.asarray(values)
-    if values.dtype.kind in "iu":
-        distinct, codes = np.unique(values, return_inverse=True)
-    else:
-        # Factorize the bit patterns, so that 0.0 and -0.0 stay apart as format() keeps them.
-        codes, bits = pd.factorize(values.astype(np.float64).view(np.int64))
-        distinct = bits.view(np.float64)
+    if values.dtype.kind not in "iu":
+        return formatted(values, spec)
+    distinct, codes = np.unique(values, return_inverse=True)
     texts = np.array([format(number, spec) for number in distinct.tolist()], dtype=object)
     return texts[codes.reshape(-1)] if len(texts) else np.array([], dtype=object)
+
+
+def distinct_members(values: np.ndarray, keys: np.ndarray) -> tuple[list[float], np.ndarray]:
+    """A value for each distinct key (bit for bit), and for each value its key's number."""
+    distinct, inverse = np.unique(keys.view(np.int64), return_inverse=True)
+    member = np.empty(len(distinct), dtype=np.intp)
+    member[inverse] = np.arange(len(keys))  # some value with each key
+    return values[member].tolist(), inverse
+
+
+_FIXED_POINT = re.compile(r"\+?,?\.(\d+)([f%])")
+
+
+def formatted(values: np.ndarray | pd.Series, spec: str) -> np.ndarray:
+    """``format(value, spec)`` for each value, calling ``format`` once per distinct text.
+
+    Figures shown to a few decimals repeat once rounded (rates to 0.01%, counts to whole
+    numbers), so for a fixed-point spec values are grouped by the digits they show and one
+    value per group is formatted. Those digits are found as ``format`` finds them: "%"
+    first multiplies by 100 in floating point (as CPython does), then the value is rounded
+    half to even at the last decimal. Scaling by 10**decimals may be off by half a unit in
+    the last place, so a value that close to a rounding tie is grouped only with itself.
+    """
+    values = np.array(values, dtype=float)
+    fixed = _FIXED_POINT.fullmatch(spec)
+    if fixed is None:
+        keys = values
+    else:
+        keys = _digits_shown(values, int(fixed[1]), percent=fixed[2] == "%")
+    texts = np.empty(len(values), dtype=object)
+    # Values whose digits are sure are grouped by them; the rest by their own bits.
+    sure = ~np.isnan(keys)
+    unsure = ~sure
+    if fixed is not None and fixed[1] == "0" and fixed[2] == "f":
+        # Whole numbers: their digits as Python ints format faster than floats do (all but
+        # a negative zero, which shows as "-0").
+        whole = sure & (np.abs(keys) < 2**53) & ~((keys == 0) & np.signbit(keys))
+        if whole.any():
+            distinct, inverse = np.unique(keys[whole].astype(np.int64), return_inverse=True)
+            int_spec = spec.removesuffix(".0f") + "d"
+            texts[whole] = np.array([format(value, int_spec) for value in distinct.tolist()],
+                                    dtype=object)[inverse]
+        sure &= ~whole
+    for group, group_keys in ((sure, keys), (unsure, values)):
+        if group.any():
+            members, inverse = distinct_members(values[group], group_keys[group])
+            texts[group] = np.array([format(value, spec) for value in members],
+                                    dtype=object)[inverse]
+    return texts
+
+
+def _digits_shown(values: np.ndarray, decimals: int, percent: bool) -> np.ndarray:
+    """The digits ``format`` shows for each value as a signed whole number (-0.0 for a
+    negative value shown as zero), NaN where they are not sure (see :func:`formatted`)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        shown = values * 100 if percent else values
+        scaled = shown * 10.0 ** decimals
+        sure = np.isfinite(scaled)
+        if decimals:
+            tie_distance = np.abs(scaled - np.floor(scaled) - 0.5)
+            sure &= tie_distance > 4 * np.spacing(np.abs(scaled) + 1.0)
+    return np.where(sure, np.copysign(np.rint(scaled), values), np.nan)
 
 
 def run_starts(values: pd.Series) -> np.ndarray:

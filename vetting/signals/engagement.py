@@ -14,7 +14,6 @@ Formulas (from benchmarks.yaml):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +27,7 @@ from pandas.api.extensions import ExtensionArray
 from vetting.benchmarks import PER_FOLLOWER, PER_VIEW, Benchmarks, load_benchmarks
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._thresholds import distinct_members, formatted
 
 AREA = "followers_engagement"
 SOURCES = "004 §3; 000 §5; 003 §9"
@@ -254,20 +254,12 @@ def post_confidence(n_posts: np.ndarray, full_confidence_posts: float) -> np.nda
     return np.clip(np.asarray(n_posts, dtype=float) / full_confidence_posts, 0.0, 1.0)
 
 
-def _distinct_members(values: np.ndarray, keys: np.ndarray) -> tuple[list[float], np.ndarray]:
-    """A value for each distinct key (bit for bit), and for each value its key's number."""
-    distinct, inverse = np.unique(keys.view(np.int64), return_inverse=True)
-    member = np.empty(len(distinct), dtype=np.intp)
-    member[inverse] = np.arange(len(keys))  # some value with each key
-    return values[member].tolist(), inverse
-
-
 def text_per_value(values: np.ndarray | pd.Series,
                    make: Callable[[float], str]) -> np.ndarray:
     """``make(value)`` for each value as an object array, called once per distinct value
     (bit for bit, so -0.0 keeps its sign): counts and ranges repeat across accounts."""
     values = np.array(values, dtype=float)
-    members, inverse = _distinct_members(values, values)
+    members, inverse = distinct_members(values, values)
     return np.array([make(value) for value in members], dtype=object)[inverse]
 
 
@@ -285,66 +277,12 @@ def text_per_combination(make: Callable[..., str], *columns: np.ndarray) -> np.n
         row_key = row_key * len(distinct) + inverse
     if combinations >= 2**62:  # too many to number: one call per row
         return np.array([make(*row) for row in lists(*arrays)], dtype=object)
-    members, inverse = _distinct_members(np.arange(len(row_key)), row_key)
+    members, inverse = distinct_members(np.arange(len(row_key)), row_key)
     rows = lists(*(values[members] for values in arrays))
     return np.array([make(*row) for row in rows], dtype=object)[inverse]
 
 
 # A fixed-point format spec: optional sign and thousands separator, then decimals.
-_FIXED_POINT = re.compile(r"\+?,?\.(\d+)([f%])")
-
-
-def formatted(values: np.ndarray | pd.Series, spec: str) -> np.ndarray:
-    """``format(value, spec)`` for each value, calling ``format`` once per distinct text.
-
-    Figures shown to a few decimals repeat once rounded (rates to 0.01%, counts to whole
-    numbers), so for a fixed-point spec values are grouped by the digits they show and one
-    value per group is formatted. Those digits are found as ``format`` finds them: "%"
-    first multiplies by 100 in floating point (as CPython does), then the value is rounded
-    half to even at the last decimal. Scaling by 10**decimals may be off by half a unit in
-    the last place, so a value that close to a rounding tie is grouped only with itself.
-    """
-    values = np.array(values, dtype=float)
-    fixed = _FIXED_POINT.fullmatch(spec)
-    if fixed is None:
-        keys = values
-    else:
-        keys = _digits_shown(values, int(fixed[1]), percent=fixed[2] == "%")
-    texts = np.empty(len(values), dtype=object)
-    # Values whose digits are sure are grouped by them; the rest by their own bits.
-    sure = ~np.isnan(keys)
-    unsure = ~sure
-    if fixed is not None and fixed[1] == "0" and fixed[2] == "f":
-        # Whole numbers: their digits as Python ints format faster than floats do (all but
-        # a negative zero, which shows as "-0").
-        whole = sure & (np.abs(keys) < 2**53) & ~((keys == 0) & np.signbit(keys))
-        if whole.any():
-            distinct, inverse = np.unique(keys[whole].astype(np.int64), return_inverse=True)
-            int_spec = spec.removesuffix(".0f") + "d"
-            texts[whole] = np.array([format(value, int_spec) for value in distinct.tolist()],
-                                    dtype=object)[inverse]
-        sure &= ~whole
-    for group, group_keys in ((sure, keys), (unsure, values)):
-        if group.any():
-            members, inverse = _distinct_members(values[group], group_keys[group])
-            texts[group] = np.array([format(value, spec) for value in members],
-                                    dtype=object)[inverse]
-    return texts
-
-
-def _digits_shown(values: np.ndarray, decimals: int, percent: bool) -> np.ndarray:
-    """The digits ``format`` shows for each value as a signed whole number (-0.0 for a
-    negative value shown as zero), NaN where they are not sure (see :func:`formatted`)."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        shown = values * 100 if percent else values
-        scaled = shown * 10.0 ** decimals
-        sure = np.isfinite(scaled)
-        if decimals:
-            tie_distance = np.abs(scaled - np.floor(scaled) - 0.5)
-            sure &= tie_distance > 4 * np.spacing(np.abs(scaled) + 1.0)
-    return np.where(sure, np.copysign(np.rint(scaled), values), np.nan)
-
-
 def account_followers_text(followers: pd.Series) -> np.ndarray:
     """Each account's follower count as text ('unknown' where missing)."""
     values = followers.to_numpy(dtype=float)
