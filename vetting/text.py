@@ -749,15 +749,17 @@ class _Block:
         the Arabic block, so only those are decoded.
         """
         if self._unmark_index is None:
-            data, offsets = _utf8_bytes(self.original)
-            lead = (data & 0xC0) != 0x80
+            data, _ = _utf8_bytes(self.original)
+            lead = (data & 0xC0) != 0x80  # one per code point
             positions, points = _arabic_two_byte(data)
             kept = lead.copy()
             kept[positions[_ARABIC_MARK_TABLE[points]]] = False
-            leads = np.flatnonzero(lead)  # one per code point
-            kept_cum = np.cumsum(kept[leads], dtype=np.int64)
-            row_bounds = np.searchsorted(leads, offsets)
-            self._unmark_index = (row_bounds[:-1], row_bounds[1:], kept_cum)
+            # int32 halves the memory (a block holds far fewer than 2**31 characters).
+            kept_cum = np.cumsum(kept[lead], dtype=np.int32)
+            lengths = np.asarray(pc.utf8_length(self.original).to_numpy(zero_copy_only=False),
+                                 dtype=np.int64)
+            row_ends = np.cumsum(lengths)
+            self._unmark_index = (row_ends - lengths, row_ends, kept_cum)
         return self._unmark_index
 
     def char_index(self) -> tuple[np.ndarray, np.ndarray | None]:
@@ -1004,8 +1006,10 @@ class TextColumns:
             if len(fast):
                 first_char = row_starts[local[fast]]
                 before = np.where(first_char > 0, kept_cum[np.maximum(first_char - 1, 0)], 0)
-                first = np.searchsorted(kept_cum, before + start[fast] + 1, side="left")
-                after = np.searchsorted(kept_cum, before + end[fast] + 1, side="left")
+                # Queries of the running count's own type: numpy would otherwise convert
+                # the whole running count on every call.
+                first = np.searchsorted(kept_cum, (before + start[fast] + 1).astype(np.int32))
+                after = np.searchsorted(kept_cum, (before + end[fast] + 1).astype(np.int32))
                 start[fast] = first - first_char
                 end[fast] = np.minimum(after, row_ends[local[fast]]) - first_char
                 mapped[fast] = True
