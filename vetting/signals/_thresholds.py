@@ -11,6 +11,7 @@ row to its candidate's position once (cached per table) and count with numpy.
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from dataclasses import dataclass
 from functools import cache
@@ -184,6 +185,7 @@ class CandidateRuns:
 
 # (id of the table, id of the candidates table) -> (weak references to both, runs)
 _RUNS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, CandidateRuns]] = {}
+_RUNS_LOCK = threading.Lock()  # the app scores for several sessions on threads
 
 
 def candidate_runs(table: pd.DataFrame, candidates: pd.DataFrame) -> CandidateRuns:
@@ -204,9 +206,11 @@ def candidate_runs(table: pd.DataFrame, candidates: pd.DataFrame) -> CandidateRu
     run_positions = np.where(codes >= 0, lookup[codes] if len(lookup) else codes, -1)
     positions = np.repeat(run_positions, np.diff(np.append(starts, len(ids))))
     runs = CandidateRuns(starts=starts, run_positions=run_positions, positions=positions)
-    for stale in [k for k, entry in _RUNS.items() if entry[0]() is None or entry[1]() is None]:
-        del _RUNS[stale]
-    _RUNS[key] = (weakref.ref(table), weakref.ref(candidates), runs)
+    with _RUNS_LOCK:
+        for stale in [k for k, entry in _RUNS.items()
+                      if entry[0]() is None or entry[1]() is None]:
+            del _RUNS[stale]
+        _RUNS[key] = (weakref.ref(table), weakref.ref(candidates), runs)
     return runs
 
 
