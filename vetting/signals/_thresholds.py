@@ -1,4 +1,5 @@
-"""What the structured signals share: the thresholds file, its level tables, fast keys.
+"""What the signals share: the thresholds file, its level tables, fast keys, medians per
+candidate, and figures formatted for detail text.
 
 Every threshold a signal uses lives in ``vetting/data/signal_thresholds.yaml`` with its
 reason and the warning it rests on; these helpers read it once and apply it.

@@ -25,6 +25,7 @@ from pandas.api.extensions import ExtensionArray
 from vetting.benchmarks import Benchmarks, load_benchmarks
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext
+from vetting.signals._thresholds import formatted
 from vetting.signals.engagement import (
     Columns,
     Part,
@@ -33,7 +34,6 @@ from vetting.signals.engagement import (
     account_part,
     already_sorted,
     assemble_findings,
-    formatted,
     lists,
     post_confidence,
     rows_in,
@@ -47,11 +47,10 @@ SOURCES = "004 §3"
 MAD_TO_SD = 1.4826
 
 
-
-
 @dataclass(frozen=True)
 class Accounts:
-    """The account columns findings repeat; text as pandas' str arrays, converted once."""
+    """The account columns findings repeat, converted once: ids and subjects as pandas'
+    str arrays, the platform as a Series (for ``isin``)."""
 
     candidate_id: ExtensionArray
     subject: ExtensionArray
@@ -118,8 +117,11 @@ def _later_excess(excess: np.ndarray, keys: np.ndarray, rows: np.ndarray,
 
 
 def interval_columns(h: Columns, benchmarks: Benchmarks) -> Columns:
-    """:func:`history_intervals` as arrays, with ``start_day`` and ``end_day`` as day numbers
-    (days since epoch) in place of the dates."""
+    """One entry per interval between consecutive history points of an account, with
+    robust burst scores, as arrays: pos, start_day, end_day (days since the epoch), days,
+    before, gained, rate, baseline, sigma, z, excess, burst, round_jump, taper_loss,
+    d_following, following, swing. :func:`history_intervals` gives the same as a table,
+    with dates."""
     t = benchmarks.thresholds["history"]
     p = h["pos"]
     # An interval joins each point to the next one of the same account.

@@ -14,7 +14,7 @@ Formulas (from benchmarks.yaml):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -31,7 +31,6 @@ from vetting.signals._thresholds import distinct_members, formatted
 
 AREA = "followers_engagement"
 SOURCES = "004 §3; 000 §5; 003 §9"
-GROUP = ["candidate_id", "account"]
 NUMBER_COLUMNS = ("value", "benchmark_year", "suggested_level", "confidence")
 # Text columns where None means "none" (no flag, no benchmark) and may stay None.
 OPTIONAL_TEXT_COLUMNS = ("benchmark_source", "flag", "severity")
@@ -282,7 +281,6 @@ def text_per_combination(make: Callable[..., str], *columns: np.ndarray) -> np.n
     return np.array([make(*row) for row in rows], dtype=object)[inverse]
 
 
-# A fixed-point format spec: optional sign and thousands separator, then decimals.
 def account_followers_text(followers: pd.Series) -> np.ndarray:
     """Each account's follower count as text ('unknown' where missing)."""
     values = followers.to_numpy(dtype=float)
@@ -510,7 +508,8 @@ def _array(column: pd.Series | ExtensionArray | np.ndarray) -> ExtensionArray | 
     return column.array if isinstance(column, pd.Series) else column
 
 
-def account_part(acc: pd.DataFrame, area: str, signal: str, sources: str) -> Part:
+def account_part(acc: pd.DataFrame | Mapping[str, pd.Series | ExtensionArray | np.ndarray],
+                 area: str, signal: str, sources: str) -> Part:
     """The columns every per-account finding of an area starts from."""
     return {
         "candidate_id": _array(acc["candidate_id"]),
@@ -557,7 +556,8 @@ def _rate_findings(acc: pd.DataFrame, b: Benchmarks, followers_text: np.ndarray)
         "recent posts with likes and comments."
         for f, n in lists(acc["followers"].to_numpy(dtype=float)[lacking], n_posts[lacking])
     ]
-    # The closing sentence depends on the tier range only: made once per distinct range.
+    # The closing sentence depends on the tier range and the low / extreme verdicts only:
+    # made once per distinct combination.
     # Names are numbered; a missing one (numbered -1) reads "nan", as it always did.
     tiers, tier_names = pd.factorize(acc["tier"].array[enough])
     sources, source_names = pd.factorize(acc["reference_source"].array[enough])
