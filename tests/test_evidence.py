@@ -10,7 +10,7 @@ from pandas.testing import assert_frame_equal
 
 from tests.conftest import SAMPLES, TODAY
 from vetting.evidence import ANALYSERS, READS_ANSWERS, analyse, analysers
-from vetting.frames import PortfolioFrames, build_frames
+from vetting.frames import FINDING_COLUMNS, PortfolioFrames, build_frames
 from vetting.loading import load_brief, load_portfolios
 from vetting.signals import SignalContext, combine_findings
 from vetting.synthetic import synthetic_frames
@@ -56,3 +56,9 @@ def test_an_error_on_the_answer_thread_reaches_the_caller() -> None:
         assert "text" in str(error)
     else:
         raise AssertionError("the answer thread's error was swallowed")
+
+
+def test_combining_no_findings_gives_the_empty_table() -> None:
+    empty = combine_findings([])
+    assert list(empty.columns) == list(FINDING_COLUMNS)
+    assert empty.empty

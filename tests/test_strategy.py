@@ -166,3 +166,12 @@ def test_every_language_scores_a_strong_crisis_answer() -> None:
 def test_join_by_key_keeps_input_order() -> None:
     joined = join_by_key(pd.Series([2, 1, 2]), pd.Series(["a", "b", "c"]), "; ")
     assert joined.to_dict() == {1: "b", 2: "a; c"}
+
+
+def test_count_text_formats_each_combination_even_past_int64() -> None:
+    from vetting.signals.strategy import count_text
+
+    small = count_text("{} of {}", np.array([1, 2, 1]), np.array([3, 3, 3]))
+    assert small.to_pylist() == ["1 of 3", "2 of 3", "1 of 3"]
+    big = count_text("{} {}", np.array([2**40, 3]), np.array([2**40, 1]))
+    assert big.to_pylist() == [f"{2**40} {2**40}", "3 1"]

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -67,17 +67,26 @@ _ARABIC_FOLDS: dict[str, str] = {
     "\u06a9": "\u0643",  # keheh -> kaf
 }
 _ALBANIAN_FOLDS: dict[str, str] = {"ë": "e", "Ë": "E", "ç": "c", "Ç": "C"}
-# The same marks and folds as lookup tables over the Arabic block, for the functions that
-# work on UTF-8 bytes (:func:`_fold_arabic`, :meth:`_Block.unmark_index`).
-# Both are indexed by code point - 0x600, the Arabic block's offset.
-_ARABIC_MARK_TABLE = np.zeros(0x100, dtype=bool)
-for _low, _high in _ARABIC_MARK_RANGES:
-    _ARABIC_MARK_TABLE[_low - 0x600: _high + 1 - 0x600] = True
-_ARABIC_FOLD_TABLE = np.zeros(0x100, dtype=np.uint8)  # 0: no fold
-for _source, _target in _ARABIC_FOLDS.items():
-    _ARABIC_FOLD_TABLE[ord(_source) - 0x600] = ord(_target) - 0x600
+
+
+def _arabic_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The marks and folds as lookup tables over the Arabic block (indexed by code point
+    - 0x600), for the functions that work on UTF-8 bytes (:func:`_fold_arabic`,
+    :meth:`_Block.unmark_index`). A fold of 0 means none."""
+    marks = np.zeros(0x100, dtype=bool)
+    for low, high in _ARABIC_MARK_RANGES:
+        marks[low - 0x600: high + 1 - 0x600] = True
+    folds = np.zeros(0x100, dtype=np.uint8)
+    for source, target in _ARABIC_FOLDS.items():
+        folds[ord(source) - 0x600] = ord(target) - 0x600
+    return marks, folds
+
+
+_ARABIC_MARK_TABLE, _ARABIC_FOLD_TABLE = _arabic_tables()
 
 _THREADS = 2  # the benchmark machine's cores
+_Task = TypeVar("_Task")
+_Result = TypeVar("_Result")
 _PARALLEL_MIN_TEXTS = 2_000  # below this, starting threads costs more than they save
 _DIGIT_CHARS = "0-9\u0660-\u0669\u06f0-\u06f9\u0e50-\u0e59"
 # Arabic proclitics that attach to the first word: wa-/fa- then bi-/ka- + al-, li-l-, or
@@ -440,12 +449,6 @@ def _compose(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return pc.replace_with_mask(arr, mask, after), resized
 
 
-def _normalise_array(arr: pa.Array, lang: str | None) -> pa.Array:
-    """Vectorised :func:`normalise` (RE2 over a whole column, changing only the texts
-    that need it)."""
-    return _fold_array(_compose(arr)[0], lang)
-
-
 def _fold_array(out: pa.Array, lang: str | None) -> pa.Array:
     """The one-to-one folds and the removal of Arabic marks, after :func:`_compose`."""
     out = _on_rows_matching(
@@ -518,7 +521,8 @@ def normalise_series(texts: pd.Series, langs: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- detection
 
 
-def _map_texts(function: Any, tasks: Sequence[Any], n_texts: int) -> list[Any]:
+def _map_texts(function: Callable[[_Task], _Result], tasks: Sequence[_Task],
+               n_texts: int) -> list[_Result]:
     """``[function(task) for task in tasks]``, on both cores when there are enough texts
     to repay starting the threads: RE2 in Arrow releases the GIL."""
     if n_texts < _PARALLEL_MIN_TEXTS or _THREADS < 2:
@@ -738,7 +742,7 @@ class _Block:
     normalised: pa.Array
     shifted: np.ndarray  # normalised length differs from the original
     nfc_stable: np.ndarray  # NFC left the length alone (only marks may have gone)
-    _char_index: tuple[np.ndarray, np.ndarray] | None = None
+    _char_index: tuple[np.ndarray, np.ndarray | None] | None = None
     _unmark_index: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def unmark_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -919,8 +923,8 @@ class TextColumns:
             return pd.DataFrame(columns=columns)
         any_scope = np.logical_or.reduce(list(masks.values()))
         present = [lang for lang in lex.languages if (any_scope & (self.langs == lang)).any()]
-        # The languages are normalised, and the searches run, on both cores; results
-        # are collected in the serial order.
+        # The languages are normalised, and the searches run, on both cores when there
+        # are enough texts; results are collected in the serial order.
         n_texts = self.n_distinct
         blocks = dict(zip(present, _map_texts(self._indexed_block, present, n_texts),
                           strict=True))
@@ -950,8 +954,8 @@ class TextColumns:
         )
 
     def _indexed_block(self, lang: str | None) -> _Block:
-        """The block of a language with its character index built, before the threads
-        that search it share it."""
+        """The block of a language with its character index (and for Arabic its mark
+        index) built, before the threads that search it share it."""
         block = self.block(lang)
         block.char_index()
         if lang == "ar" and block.shifted.any():

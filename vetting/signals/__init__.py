@@ -58,7 +58,9 @@ def combine_findings(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     once: candidate ids, subjects and flags repeat a lot.
     """
     columns = list(FINDING_COLUMNS)
-    if not parts or any(list(part.columns) != columns for part in parts):
+    if not parts:
+        return findings_frame([])
+    if any(list(part.columns) != columns for part in parts):
         return findings_frame(pd.concat(parts, ignore_index=True))
     # pandas picks a combined column's type from the parts' types only: empty parts say it.
     combined_types = pd.concat([part.iloc[:0] for part in parts], ignore_index=True).dtypes

@@ -83,6 +83,15 @@ def number_texts(values: np.ndarray, spec: str) -> np.ndarray:
     return texts[codes.reshape(-1)] if len(texts) else np.array([], dtype=object)
 
 
+def count_texts(values: np.ndarray | pd.Series) -> np.ndarray:
+    """Counts as text ("3"), whatever numeric type they were summed in.
+
+    >>> count_texts(np.array([3.0, 0.0, 3.0])).tolist()
+    ['3', '0', '3']
+    """
+    return number_texts(np.asarray(values).astype(np.int64), "d")
+
+
 def distinct_members(values: np.ndarray, keys: np.ndarray) -> tuple[list[float], np.ndarray]:
     """A value for each distinct key (bit for bit), and for each value its key's number."""
     distinct, inverse = np.unique(keys.view(np.int64), return_inverse=True)

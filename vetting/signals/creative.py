@@ -53,12 +53,6 @@ def _joined_names(flags: np.ndarray, names: list[str]) -> np.ndarray:
     return np.array(texts, dtype=object)[codes.reshape(-1)] if len(texts) else masks.astype(object)
 
 
-def _joined(flags: pd.DataFrame) -> pd.Series:
-    """Column names whose cell is True, comma-joined per row, without a per-row loop."""
-    joined = _joined_names(flags.to_numpy(dtype=bool), list(flags.columns))
-    return pd.Series(joined, index=flags.index, dtype=object).astype(str)
-
-
 def _ordered_by_id(frames: PortfolioFrames, positions: np.ndarray) -> np.ndarray:
     """Candidate positions sorted by candidate_id, as a groupby on the ids would list them."""
     ids = frames.candidates["candidate_id"].to_numpy(dtype=object)[positions]

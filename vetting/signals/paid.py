@@ -22,10 +22,10 @@ from vetting.signals._thresholds import (
     candidate_positions,
     candidate_runs,
     count_per_candidate,
+    count_texts,
     flag_columns,
     level_from_table,
     matching_rows,
-    number_texts,
     settings,
     sum_runs_per_candidate,
 )
@@ -89,11 +89,6 @@ def _per_candidate(frames: PortfolioFrames) -> pd.DataFrame:
     )
 
 
-def _counts(values: pd.Series) -> np.ndarray:
-    """Counts as text ("3"), whatever numeric type they were summed in."""
-    return number_texts(values.to_numpy().astype(np.int64), "d")
-
-
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     """Findings on paid social for every candidate in ``frames``."""
     del context  # paid social needs neither the brief nor the date
@@ -104,12 +99,12 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     level = level_from_table(table["n_paid_with_return"].astype(float), config["paid_case_levels"])
     level = level.where(any_paid, float(config["no_paid_level"]["value"])).where(has_evidence)
     detail = (
-        _counts(table["n_paid_cases"]) + " of "
-        + _counts(table["n_cases"]) + " case studies had a paid budget ("
-        + _counts(table["n_paid_with_return"])
+        count_texts(table["n_paid_cases"]) + " of "
+        + count_texts(table["n_cases"]) + " case studies had a paid budget ("
+        + count_texts(table["n_paid_with_return"])
         + " report a return-type KPI such as ROAS, CPA, cost per lead, conversions or"
-        " revenue); " + _counts(table["n_paid_posts"]) + " of "
-        + _counts(table["n_posts"]) + " recent posts were paid; ad buyer in"
+        " revenue); " + count_texts(table["n_paid_posts"]) + " of "
+        + count_texts(table["n_posts"]) + " recent posts were paid; ad buyer in"
         " the team: " + np.where(table["has_buyer"], "yes", "no").astype(object)
         + "."
     )

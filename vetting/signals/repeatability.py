@@ -19,6 +19,7 @@ from vetting.signals._thresholds import (
     candidate_positions,
     candidate_runs,
     count_per_candidate,
+    count_texts,
     distinct_per_candidate,
     flag_columns,
     fmt,
@@ -122,11 +123,6 @@ def _per_candidate(frames: PortfolioFrames, cases: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(table)
 
 
-def _whole(values: np.ndarray) -> np.ndarray:
-    """Counts as text ("3"), whatever numeric type they were summed in."""
-    return number_texts(np.asarray(values).astype(np.int64), "d")
-
-
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """part / whole, NaN where whole is 0."""
     return np.divide(part, whole, out=np.full(len(part), np.nan), where=whole != 0)
@@ -157,9 +153,9 @@ def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
     evidenced = n_evidenced[has_cases]
     quality = np.where(
         evidenced > 0,
-        ", for " + _whole(cases["n_evidenced_clients"].to_numpy()) + " distinct client(s); "
-        + _whole(cases["n_evidenced_defined"].to_numpy()) + " of "
-        + _whole(cases["n_evidenced_paired"].to_numpy())
+        ", for " + count_texts(cases["n_evidenced_clients"].to_numpy()) + " distinct client(s); "
+        + count_texts(cases["n_evidenced_defined"].to_numpy()) + " of "
+        + count_texts(cases["n_evidenced_paired"].to_numpy())
         + " of their baseline → result KPIs give a definition.",
         ".",
     )
@@ -176,7 +172,7 @@ def _evidence_findings(table: pd.DataFrame) -> pd.DataFrame:
         dtype=object,
     )
     detail[has_cases] = (
-        _whole(evidenced) + " of " + _whole(n_cases[has_cases])
+        count_texts(evidenced) + " of " + count_texts(n_cases[has_cases])
         + f" case studies show a baseline → result change over at least {min_days} days"
         + quality.astype(object)
         + np.where(capped[has_cases], cap_reason, "").astype(object)
@@ -223,10 +219,10 @@ def _breadth_findings(table: pd.DataFrame) -> pd.DataFrame:
             "confidence": n_cases / (n_cases + half_at),
             "sources": "004 §8",
             "detail": (
-                _whole(n_cases) + " case studies for "
-                + _whole(rows["n_clients"].to_numpy()) + " client(s) in "
-                + _whole(rows["n_industries"].to_numpy()) + " industr(y/ies); "
-                + _whole(rows["n_platforms"].to_numpy())
+                count_texts(n_cases) + " case studies for "
+                + count_texts(rows["n_clients"].to_numpy()) + " client(s) in "
+                + count_texts(rows["n_industries"].to_numpy()) + " industr(y/ies); "
+                + count_texts(rows["n_platforms"].to_numpy())
                 + " platform(s) across case studies and managed accounts."
             ),
         }
@@ -242,7 +238,7 @@ def _kpi_quality_findings(table: pd.DataFrame) -> pd.DataFrame:
     share = _share(n_defined, n_kpis)
     detail = np.where(
         has_kpis,
-        _whole(n_defined) + " of " + _whole(n_kpis)
+        count_texts(n_defined) + " of " + count_texts(n_kpis)
         + " KPIs in the case studies give a baseline, a result and a definition ("
         + number_texts(np.nan_to_num(share) * 100, ".0f") + "%).",
         "The case studies list no KPIs: no result can be checked.",
@@ -281,8 +277,8 @@ def _period_findings(table: pd.DataFrame) -> pd.DataFrame:
             "sources": "004 §1",
             "detail": (
                 "Case studies ran a median of " + number_texts(median_days, ".0f")
-                + " days; " + _whole(rows["n_long"].to_numpy()) + " of "
-                + _whole(rows["n_cases"].to_numpy())
+                + " days; " + count_texts(rows["n_long"].to_numpy()) + " of "
+                + count_texts(rows["n_cases"].to_numpy())
                 + f" ran at least {min_days} days."
             ),
         }

@@ -13,6 +13,7 @@ answers the lexicon cannot judge are said to be so, never scored.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache
@@ -363,6 +364,10 @@ def count_text(template: str, *counts: np.ndarray) -> pa.Array:
     """
     columns = [np.asarray(column, dtype=np.int64) for column in counts]
     bases = [int(column.max(initial=0)) + 1 for column in columns]
+    if math.prod(bases) >= 2**62:  # the combined number would overflow: rows as they are
+        rows, codes = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
+        texts = [template.format(*row) for row in rows.tolist()]
+        return take_text(pa.array(texts, type=_LARGE), codes.reshape(-1))
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for column, base in zip(columns, bases, strict=True):
         key = key * base + column
