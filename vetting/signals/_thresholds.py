@@ -154,7 +154,7 @@ def _digits_shown(values: np.ndarray, decimals: int, percent: bool) -> np.ndarra
     return np.where(sure, np.copysign(np.rint(scaled), values), np.nan)
 
 
-def run_starts(values: pd.Series) -> np.ndarray:
+def run_starts(values: pd.Series | np.ndarray) -> np.ndarray:
     """True where a row's value differs from the row before (always on the first row).
 
     Missing values count as different from everything, so each starts its own run.
@@ -166,17 +166,28 @@ def run_starts(values: pd.Series) -> np.ndarray:
     starts = np.ones(len(values), dtype=bool)
     if len(values) < 2:
         return starts
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
+    if isinstance(values, pd.Series) and isinstance(values.array, pd.arrays.ArrowStringArray):
         array = pa.array(values.array)
         differs = pc.fill_null(pc.not_equal(array[1:], array[:-1]), True)
         starts[1:] = differs.to_numpy(zero_copy_only=False)
     elif values.dtype.kind in "iub":
-        numbers = values.to_numpy()
+        numbers = np.asarray(values)
         starts[1:] = numbers[1:] != numbers[:-1]
     else:
         codes, _ = pd.factorize(values)
         starts[1:] = (codes[1:] != codes[:-1]) | (codes[1:] < 0)
     return starts
+
+
+def place_in_run(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Each row's place within its run of equal values (0 for the run's first row), for
+    keeping the first k rows of each group of a sorted table.
+
+    >>> place_in_run(np.array([4, 4, 4, 7, 2, 2])).tolist()
+    [0, 1, 2, 0, 0, 1]
+    """
+    positions = np.arange(len(values))
+    return positions - np.maximum.accumulate(np.where(run_starts(values), positions, 0))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from vetting.signals._thresholds import (
     fmt,
     level_from_table,
     number_texts,
+    place_in_run,
     settings,
 )
 
@@ -75,12 +76,9 @@ def _median_of_others(prices: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     values = pool["converted"].to_numpy(float)
     group_codes = pd.factorize(pool["group"])[0]
     # Sorted by group, so each group is one run: its start, and each price's rank in it.
-    positions = np.arange(len(pool))
-    first = np.ones(len(pool), dtype=bool)
-    first[1:] = group_codes[1:] != group_codes[:-1]
-    start = np.maximum.accumulate(np.where(first, positions, 0)) if len(pool) else positions
-    rank = positions - start
-    others = np.bincount(group_codes)[group_codes] - 1 if len(pool) else positions
+    rank = place_in_run(group_codes)
+    start = np.arange(len(pool)) - rank
+    others = np.bincount(group_codes)[group_codes] - 1 if len(pool) else rank
 
     def kth_other(k: np.ndarray) -> np.ndarray:
         k = np.clip(k, 0, np.maximum(others - 1, 0))

@@ -17,11 +17,11 @@ import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._thresholds import run_starts
 from vetting.signals.strategy import (
     AnswerAnalysis,
     Status,
     answer_analysis,
-    first_of_runs,
     flag_columns,
     id_rank,
     join_arrays,
@@ -145,7 +145,7 @@ def _response_times(analysis: AnswerAnalysis) -> pd.DataFrame:
     crisis_first = (question != list(question_sources()).index(QUESTION)).astype(int)
     # Per candidate (in id order): the crisis answer's hit if any, else the first one.
     order = np.lexsort((rows, crisis_first, id_rank(analysis.candidates)[candidate]))
-    order = order[first_of_runs(candidate[order])]
+    order = order[run_starts(candidate[order])]
     rows, first = rows[order], of_concept[order]
     matched = hits["matched_text"].to_numpy(dtype=object)[first]
     lang = analysis.answers["lang"].to_numpy(dtype=object)[rows]

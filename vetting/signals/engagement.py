@@ -27,7 +27,7 @@ from pandas.api.extensions import ExtensionArray
 from vetting.benchmarks import PER_FOLLOWER, PER_VIEW, Benchmarks, load_benchmarks
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import distinct_members, formatted
+from vetting.signals._thresholds import distinct_members, formatted, place_in_run
 
 AREA = "followers_engagement"
 SOURCES = "004 §3; 000 §5; 003 §9"
@@ -87,14 +87,6 @@ def subjects(accounts: pd.DataFrame) -> ExtensionArray:
     return pd.array(np.array(texts, dtype=object), dtype="str")
 
 
-def group_starts(sorted_keys: np.ndarray) -> np.ndarray:
-    """For keys sorted into runs, the index where each element's run starts."""
-    if not len(sorted_keys):
-        return np.zeros(0, dtype=np.int64)
-    starts = np.r_[0, np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1]
-    return np.repeat(starts, np.diff(np.r_[starts, len(sorted_keys)]))
-
-
 def already_sorted(pos: np.ndarray, then_by: np.ndarray) -> bool:
     """Whether rows already run by account position, ``then_by`` ascending within each."""
     same = pos[1:] == pos[:-1]
@@ -125,7 +117,7 @@ def recent_posts(posts: pd.DataFrame, accounts: pd.DataFrame, limit: int) -> Col
     sorted_pos = pos if order is None else pos[order]
     run_lengths = np.diff(np.flatnonzero(np.r_[True, sorted_pos[1:] != sorted_pos[:-1], True]))
     if len(sorted_pos) and run_lengths.max() > limit:
-        rank = np.arange(len(sorted_pos)) - group_starts(sorted_pos)
+        rank = place_in_run(sorted_pos)
         order = np.flatnonzero(rank < limit) if order is None else order[rank < limit]
     out = {"date": date if order is None else date[order]}
     for column in ("likes", "comments", "shares", "saves", "views"):

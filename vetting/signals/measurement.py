@@ -19,13 +19,13 @@ import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._thresholds import place_in_run
 from vetting.signals.strategy import (
     AnswerAnalysis,
     Status,
     answer_analysis,
     answer_findings,
     anti_concept_flags,
-    first_of_runs,
     flag_columns,
     join_arrays,
     join_by_key,
@@ -265,10 +265,7 @@ def _undefined_names(candidate: np.ndarray, defined: np.ndarray, names: pd.Serie
     is_chosen[chosen] = True
     rows = np.flatnonzero(~defined & is_chosen[candidate])
     rows = rows[np.argsort(candidate[rows], kind="stable")]  # by candidate, in KPI order
-    # Each row's place within its candidate's run: the distance from the run's start.
-    place = np.arange(len(rows))
-    run_start = np.maximum.accumulate(np.where(first_of_runs(candidate[rows]), place, 0))
-    rows = rows[place - run_start < 5]
+    rows = rows[place_in_run(candidate[rows]) < 5]
     joined = join_by_key(candidate[rows], names.iloc[rows], ", ")
     return pa.array(joined.reindex(chosen).to_numpy(dtype=object), type=pa.large_string(),
                     from_pandas=True)

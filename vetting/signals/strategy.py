@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._thresholds import run_starts
 from vetting.text import TextColumns, detect_languages, lexicon
 
 AREA = "strategy_depth"
@@ -443,11 +444,6 @@ def id_rank(candidates: pd.Index) -> np.ndarray:
     return rank
 
 
-def first_of_runs(keys: np.ndarray) -> np.ndarray:
-    """Where each run of equal keys starts (the first row of each group, keys sorted)."""
-    return np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, dtype=bool)
-
-
 def answer_findings(analysis: AnswerAnalysis, questions: list[str], area: str) -> pd.DataFrame:
     """One finding per answer to ``questions``: concepts found (quoted, with positions)
     and missing, specificity; or a plain cannot-judge sentence."""
@@ -524,7 +520,7 @@ def anti_hits(analysis: AnswerAnalysis, concept: str) -> pd.DataFrame:
     rows = hits["row"].to_numpy()[of_concept]
     candidate = analysis.candidate[rows]
     order = np.lexsort((rows, id_rank(analysis.candidates)[candidate]))
-    first = order[first_of_runs(candidate[order])]
+    first = order[run_starts(candidate[order])]
     questions = np.array(list(question_sources()), dtype=object)
     return hits.iloc[of_concept[first]].assign(**{
         _CID: analysis.candidates.to_numpy(dtype=object)[candidate[first]],
