@@ -199,3 +199,21 @@ def test_both_analysers_are_fast_on_many_candidates() -> None:
     elapsed = time.perf_counter() - began
     assert found["candidate_id"].nunique() == 1_000
     assert elapsed < 1.0, f"{elapsed:.2f} s for 1,000 candidates"
+
+
+def test_run_medians_are_pandas_medians_for_any_layout() -> None:
+    """Runs.medians takes a fast padded-matrix path for keys in runs and the general sort
+    for scattered keys; both must give groupby's medians, NaN values skipped."""
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        n, size = int(rng.integers(0, 60)), int(rng.integers(1, 8))
+        keys = rng.integers(0, size, n)
+        if rng.random() < 0.5:
+            keys = np.sort(keys)  # runs: the padded-matrix path
+        values = rng.normal(size=n)
+        values[rng.random(n) < 0.2] = np.nan
+        expected = np.full(size, np.nan)
+        by_key = pd.Series(values).groupby(keys).median()
+        expected[by_key.index.to_numpy()] = by_key.to_numpy()
+        medians = engagement.Runs.of(keys, size).medians(values)
+        assert np.array_equal(medians, expected, equal_nan=True)

@@ -27,7 +27,12 @@ from pandas.api.extensions import ExtensionArray
 from vetting.benchmarks import PER_FOLLOWER, PER_VIEW, Benchmarks, load_benchmarks
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import distinct_members, formatted, place_in_run
+from vetting.signals._thresholds import (
+    distinct_members,
+    formatted,
+    median_per_candidate,
+    place_in_run,
+)
 
 AREA = "followers_engagement"
 SOURCES = "004 §3; 000 §5; 003 §9"
@@ -171,7 +176,7 @@ class Runs:
     lengths: np.ndarray  # the rows in each run
     width: int  # the longest run
     slots: np.ndarray | None  # each row's place in the padded matrix; None: no padding
-    scattered: bool  # a key in several runs, or too much padding: pandas does it
+    scattered: bool  # a key in several runs, or too much padding: sorted the general way
 
     @classmethod
     def of(cls, keys: np.ndarray, size: int) -> Runs:
@@ -194,10 +199,8 @@ class Runs:
         out = np.full(self.size, np.nan)
         if not len(values):
             return out
-        if self.scattered:
-            medians = pd.Series(values).groupby(self.keys).median()
-            out[medians.index.to_numpy()] = medians.to_numpy(dtype=float)
-            return out
+        if self.scattered:  # the general way: sort every value by key
+            return median_per_candidate(self.keys, values, self.size)
         if self.slots is None:
             padded = values
         else:
