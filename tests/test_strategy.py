@@ -6,11 +6,12 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, to_findings
-from vetting.signals.strategy import analyse, join_by_key
+from vetting.signals.strategy import analyse, join_per_row
 
 CONTEXT = SignalContext(today=date(2026, 11, 22))
 QUESTIONS = [q.id for q in strategy_questions()]
@@ -163,9 +164,9 @@ def test_every_language_scores_a_strong_crisis_answer() -> None:
         assert crisis.loc[lang, "detail"].startswith("Covers 3 of 6"), (lang, crisis.loc[lang])
 
 
-def test_join_by_key_keeps_input_order() -> None:
-    joined = join_by_key(pd.Series([2, 1, 2]), pd.Series(["a", "b", "c"]), "; ")
-    assert joined.to_dict() == {1: "b", 2: "a; c"}
+def test_join_per_row_keeps_input_order_and_leaves_empty_rows_null() -> None:
+    joined = join_per_row(np.array([1, 2, 2]), pa.array(["b", "a", "c"]), 4, "; ")
+    assert joined.to_pylist() == [None, "b", "a; c", None]
 
 
 def test_count_text_formats_each_combination_even_past_int64() -> None:

@@ -28,7 +28,7 @@ from vetting.signals.strategy import (
     anti_concept_flags,
     flag_columns,
     join_arrays,
-    join_by_key,
+    join_per_row,
     large_text,
     level_from_score,
     number_text,
@@ -266,9 +266,8 @@ def _undefined_names(candidate: np.ndarray, defined: np.ndarray, names: pd.Serie
     rows = np.flatnonzero(~defined & is_chosen[candidate])
     rows = rows[np.argsort(candidate[rows], kind="stable")]  # by candidate, in KPI order
     rows = rows[place_in_run(candidate[rows]) < 5]
-    joined = join_by_key(candidate[rows], names.iloc[rows], ", ")
-    return pa.array(joined.reindex(chosen).to_numpy(dtype=object), type=pa.large_string(),
-                    from_pandas=True)
+    texts = pa.array(names.iloc[rows].astype(str).to_numpy(dtype=object), type=pa.large_string())
+    return join_per_row(candidate[rows], texts, n_candidates, ", ").take(pa.array(chosen))
 
 
 def _attribution_flags(analysis: AnswerAnalysis) -> pd.DataFrame:

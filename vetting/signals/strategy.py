@@ -158,7 +158,7 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
     found = np.flatnonzero(hits["expected"].to_numpy())
     found = found[np.lexsort((start[found], row[found]))]  # per answer, by position
     n_found = np.bincount(row[found], minlength=len(answers))
-    found_text = _join_per_row(row[found], phrase.take(pa.array(found)), len(answers), "; ")
+    found_text = join_per_row(row[found], phrase.take(pa.array(found)), len(answers), "; ")
     missing_text = _missing_labels(expected, question, judged, row[found], hit_concept[found],
                                    labels)
     n_expected = pd.Series(asks.sum(axis=1)[question], index=answers.index)
@@ -264,12 +264,19 @@ def _missing_labels(expected: list[list[int]], question: np.ndarray, judged: np.
                                                 axis=1)
     # Boolean indexing reads the grid row by row: answers in order, concepts in order.
     missing_rows = np.broadcast_to(judged_rows[:, None], grid.shape)[missing]
-    return _join_per_row(missing_rows, take_text(labels, grid[missing]), len(question), ", ")
+    return join_per_row(missing_rows, take_text(labels, grid[missing]), len(question), ", ")
 
 
-def _join_per_row(rows: np.ndarray, texts: pa.Array, n_rows: int, sep: str) -> pa.Array:
+def join_per_row(rows: np.ndarray, texts: pa.Array, n_rows: int, sep: str) -> pa.Array:
     """``texts`` joined with ``sep`` per row, for texts already sorted by row (``rows``:
-    the row of each text); null for rows without any. Arrow joins lists in one pass."""
+    the row of each text, in range(n_rows)); null for rows without any. Arrow joins
+    lists in one pass.
+
+    >>> join_per_row(np.array([0, 0, 2]), pa.array(["a", "c", "b"]), 3, "; ").to_pylist()
+    ['a; c', None, 'b']
+    """
+    if texts.type != _LARGE:
+        texts = texts.cast(_LARGE)
     counts = np.bincount(rows, minlength=n_rows)
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), type=pa.int64())
     lists = pa.LargeListArray.from_arrays(offsets, texts, mask=pa.array(counts == 0))
@@ -399,26 +406,6 @@ def join_arrays(*parts: pa.Array | str) -> pa.Array:
     """Arrow text columns and literals concatenated row by row (null in, null out)."""
     arrays = [pa.scalar(part, _LARGE) if isinstance(part, str) else part for part in parts]
     return pc.binary_join_element_wise(*arrays, pa.scalar("", _LARGE))
-
-
-def join_by_key(keys: pd.Series | np.ndarray, values: pd.Series | np.ndarray,
-                sep: str) -> pd.Series:
-    """Values joined per key, in input order, without a Python call per group
-    (np.add.reduceat concatenates the strings of each run of equal keys). An object
-    array of values is taken as holding str already (no conversion)."""
-    key_array = np.asarray(keys)
-    if len(key_array) == 0:
-        return pd.Series(dtype=object)
-    order = np.argsort(key_array, kind="stable")
-    sorted_keys = key_array[order]
-    if isinstance(values, np.ndarray) and values.dtype == object:
-        texts = values[order]
-    else:
-        texts = np.asarray(pd.Series(values).astype(str), dtype=object)[order]
-    first = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-    pieces = np.where(first, texts, sep + texts)
-    joined = np.add.reduceat(pieces, np.flatnonzero(first))
-    return pd.Series(joined, index=sorted_keys[first], dtype=object)
 
 
 # --------------------------------------------------------------------------- shared findings
