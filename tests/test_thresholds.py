@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vetting.signals._thresholds import fmt, formatted, number_texts
+from vetting.signals._thresholds import fmt, formatted, names_of_true, number_texts
 
 SPECS = [".0f", ",.0f", "+,.0f", "+.0f", ".1f", ".2f", ".0%", ".1%", "+.0%", ".2%", ".3g"]
 
@@ -49,3 +49,13 @@ def test_fmt_returns_text_aligned_with_its_input() -> None:
     texts = fmt(values, ".1f")
     assert texts.tolist() == ["0.5", "-0.0", "12.3"]
     assert list(texts.index) == [10, 20, 30]
+
+
+@pytest.mark.parametrize("n_columns", [3, 12, 70])
+def test_names_of_true_spells_each_row(n_columns: int) -> None:
+    """Up to 62 columns go through bit masks, wider tables through unique rows."""
+    flags = np.random.default_rng(n_columns).random((200, n_columns)) < 0.2
+    names = [f"role {i}" for i in range(n_columns)]
+    expected = [", ".join(n for n, on in zip(names, row, strict=True) if on) or "none"
+                for row in flags.tolist()]
+    assert names_of_true(flags, names).tolist() == expected

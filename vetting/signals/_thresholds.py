@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,6 +91,29 @@ def count_texts(values: np.ndarray | pd.Series) -> np.ndarray:
     ['3', '0', '3']
     """
     return number_texts(np.asarray(values).astype(np.int64), "d")
+
+
+def names_of_true(flags: np.ndarray, names: Sequence[str], empty: object = "none"
+                  ) -> np.ndarray:
+    """The names whose column is True, ", "-joined per row (``empty`` where none), as an
+    object array; each distinct combination of columns is spelled out once.
+
+    >>> names_of_true(np.array([[True, False], [True, True], [False, False]]), ["a", "b"]
+    ...               ).tolist()
+    ['a', 'a, b', 'none']
+    """
+    matrix = np.asarray(flags, dtype=bool).reshape(len(flags), len(names))
+    if len(names) <= 62:  # each row's columns as the bits of one integer: fast to group
+        bits = matrix.astype(np.int64) @ (np.int64(1) << np.arange(len(names), dtype=np.int64))
+        distinct, codes = np.unique(bits, return_inverse=True)
+        rows = [[bool(row >> column & 1) for column in range(len(names))]
+                for row in distinct.tolist()]
+    else:
+        unique_rows, codes = np.unique(matrix, axis=0, return_inverse=True)
+        rows = unique_rows.tolist()
+    texts = [", ".join(name for name, on in zip(names, row, strict=True) if on) or empty
+             for row in rows]
+    return np.array(texts, dtype=object)[codes.reshape(-1)]
 
 
 def distinct_members(values: np.ndarray, keys: np.ndarray) -> tuple[list[float], np.ndarray]:

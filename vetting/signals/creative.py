@@ -24,6 +24,7 @@ from vetting.signals._thresholds import (
     flag_columns,
     level_from_table,
     matching_rows,
+    names_of_true,
     number_texts,
     settings,
 )
@@ -38,19 +39,9 @@ _KIND_PHRASE = {"agency": "an agency", "freelancer": "a freelancer"}
 
 
 def _joined_names(flags: np.ndarray, names: list[str]) -> np.ndarray:
-    """Names whose cell is True, comma-joined per row, as an object array ("none" if none).
-
-    Rows are encoded as bit masks, so each distinct combination is spelled out once.
-    """
-    matrix = np.asarray(flags, dtype=bool).astype(np.int64)
-    masks = matrix @ (np.int64(1) << np.arange(matrix.shape[1], dtype=np.int64))
-    distinct, codes = np.unique(masks, return_inverse=True)
-    words = [str(name).replace("_", " ") for name in names]
-    texts = [
-        ", ".join(word for bit, word in enumerate(words) if mask >> bit & 1) or "none"
-        for mask in distinct.tolist()
-    ]
-    return np.array(texts, dtype=object)[codes.reshape(-1)] if len(texts) else masks.astype(object)
+    """Names whose cell is True, comma-joined per row ("none" if none), underscores as
+    spaces."""
+    return names_of_true(flags, [str(name).replace("_", " ") for name in names])
 
 
 def _ordered_by_id(frames: PortfolioFrames, positions: np.ndarray) -> np.ndarray:

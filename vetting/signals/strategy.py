@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import run_starts
+from vetting.signals._thresholds import names_of_true, run_starts
 from vetting.text import TextColumns, detect_languages, lexicon
 
 AREA = "strategy_depth"
@@ -685,16 +685,8 @@ def _per_candidate(analysis: AnswerAnalysis) -> pd.DataFrame:
 
 
 def _unanswered_lists(answered: np.ndarray, questions: list[str]) -> np.ndarray:
-    """", "-joined unanswered question ids per candidate (NaN when all are answered),
-    written once per distinct pattern of answered questions."""
-    # Each candidate's pattern as the bits of one integer (a dozen questions fit).
-    bits = 1 << np.arange(len(questions), dtype=np.int64)
-    pattern_of, patterns = pd.factorize(answered.astype(np.int64) @ bits)
-    texts = [
-        ", ".join(q for i, q in enumerate(questions) if not pattern & (1 << i)) or np.nan
-        for pattern in patterns.tolist()
-    ]
-    return np.array(texts, dtype=object)[pattern_of]
+    """", "-joined unanswered question ids per candidate (NaN when all are answered)."""
+    return names_of_true(~np.asarray(answered, dtype=bool), questions, empty=np.nan)
 
 
 def _followers_flags(analysis: AnswerAnalysis) -> pd.DataFrame:
