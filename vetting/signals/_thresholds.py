@@ -116,6 +116,19 @@ def names_of_true(flags: np.ndarray, names: Sequence[str], empty: object = "none
     return np.array(texts, dtype=object)[codes.reshape(-1)]
 
 
+def id_rank(ids: pd.Index | pd.Series | np.ndarray) -> np.ndarray:
+    """Each candidate's rank among the ids sorted as strings: sorting rows on it orders
+    them as a groupby on the ids would list them.
+
+    >>> id_rank(np.array(["b", "c", "a"], dtype=object)).tolist()
+    [1, 2, 0]
+    """
+    order = np.argsort(np.asarray(ids, dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
 def distinct_members(values: np.ndarray, keys: np.ndarray) -> tuple[list[float], np.ndarray]:
     """A value for each distinct key (bit for bit), and for each value its key's number."""
     distinct, inverse = np.unique(keys.view(np.int64), return_inverse=True)

@@ -17,13 +17,12 @@ import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import run_starts
+from vetting.signals._thresholds import id_rank, run_starts
 from vetting.signals.strategy import (
     AnswerAnalysis,
     Status,
     answer_analysis,
     flag_columns,
-    id_rank,
     join_arrays,
     large_text,
     number_text,

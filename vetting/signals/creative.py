@@ -22,6 +22,7 @@ from vetting.signals._thresholds import (
     candidate_positions,
     count_per_candidate,
     flag_columns,
+    id_rank,
     level_from_table,
     matching_rows,
     names_of_true,
@@ -46,8 +47,7 @@ def _joined_names(flags: np.ndarray, names: list[str]) -> np.ndarray:
 
 def _ordered_by_id(frames: PortfolioFrames, positions: np.ndarray) -> np.ndarray:
     """Candidate positions sorted by candidate_id, as a groupby on the ids would list them."""
-    ids = frames.candidates["candidate_id"].to_numpy(dtype=object)[positions]
-    return positions[np.argsort(ids, kind="stable")]
+    return positions[np.argsort(id_rank(frames.candidates["candidate_id"])[positions])]
 
 
 def _row_sums(matrix: np.ndarray) -> np.ndarray:
@@ -288,9 +288,8 @@ def _format_counts(frames: PortfolioFrames) -> _FormatCounts | None:
     account_platform = pd.Index(platform_names).get_indexer(accounts["platform"])
 
     account_rows = matching_rows(posts, accounts, "account", frames.candidates)
-    id_order = np.argsort(frames.candidates[_CID].to_numpy(dtype=object), kind="stable")
-    id_rank = np.empty(len(id_order), dtype=np.int64)
-    id_rank[id_order] = np.arange(len(id_order))
+    rank = id_rank(frames.candidates[_CID])
+    id_order = np.argsort(rank)
     post_candidates = candidate_positions(posts, frames.candidates)
     post_platform = np.where(account_rows >= 0, account_platform[account_rows], -1)
     usable = (format_codes >= 0) & (post_platform >= 0) & (post_candidates >= 0)
@@ -298,7 +297,7 @@ def _format_counts(frames: PortfolioFrames) -> _FormatCounts | None:
     if not usable.any():
         return None
     keys = (
-        id_rank[post_candidates[usable]] * n_platforms + post_platform[usable]
+        rank[post_candidates[usable]] * n_platforms + post_platform[usable]
     ) * n_formats + format_rank[format_codes[usable]]
     cube = np.bincount(keys, minlength=len(id_order) * n_platforms * n_formats).reshape(
         len(id_order), n_platforms, n_formats

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import names_of_true, run_starts
+from vetting.signals._thresholds import id_rank, names_of_true, run_starts
 from vetting.text import TextColumns, detect_languages, lexicon
 
 AREA = "strategy_depth"
@@ -421,14 +421,6 @@ def level_from_score(score: pd.Series | np.ndarray, bounds: list[float]) -> np.n
 def flag_columns(flag_id: str) -> dict[str, str]:
     flag = lexicon().flags[flag_id]
     return {"flag": flag_id, "severity": flag["severity"], "sources": "; ".join(flag["sources"])}
-
-
-def id_rank(candidates: pd.Index) -> np.ndarray:
-    """Each candidate's rank among the ids sorted as strings: sorting rows on it orders
-    them as a sort on the ids would."""
-    rank = np.empty(len(candidates), dtype=np.int64)
-    rank[candidates.argsort()] = np.arange(len(candidates))
-    return rank
 
 
 def answer_findings(analysis: AnswerAnalysis, questions: list[str], area: str) -> pd.DataFrame:
