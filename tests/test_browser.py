@@ -98,7 +98,9 @@ def test_candidates_page_in_a_real_browser(browser, app_url: str) -> None:
 def test_scorecard_page_in_a_real_browser(browser, app_url: str) -> None:
     page = _open(browser, app_url)
     page.get_by_role("link", name="Scorecard").click()
-    page.get_by_text("Judged on evidence").wait_for(timeout=60_000)
+    # Exact text: the Candidates page, still shown while the click is handled, has a
+    # column and a caption that contain the same words.
+    page.get_by_text("Judged on evidence", exact=True).wait_for(timeout=60_000)
     page.get_by_text("Criteria", exact=True).wait_for()
     page.locator("details summary").first.click()
     page.wait_for_timeout(500)
