@@ -134,6 +134,11 @@ class Pattern:
     _python: re.Pattern[str] | None = None
 
     @property
+    def re2_unnamed(self) -> str:
+        """The RE2 source without its flags and group name, to join into a union."""
+        return self.re2.removeprefix("(?i)").replace("(?P<m>", "(?:", 1)
+
+    @property
     def python(self) -> re.Pattern[str]:
         if self._python is None:
             self._python = re.compile(self.python_source, re.IGNORECASE)
@@ -593,8 +598,17 @@ def _detect_distinct(arr: pa.Array) -> np.ndarray:
         if not len(rows):
             continue
         subset = arr.take(pa.array(rows, type=pa.int64()))
-        words = _count(subset, spec["class"] + "+") * float(spec.get("word_weight", 1.0))
-        wins = words >= _count(subset, latin_class + "+")
+        latin_words = _count(subset, latin_class + "+")
+        # The text has at least one word of the script (its first letter), so its words
+        # are only counted where Latin script has more than one word's weight.
+        weight = float(spec.get("word_weight", 1.0))
+        words = np.full(len(rows), weight)
+        uncertain = np.flatnonzero(latin_words > weight)
+        if len(uncertain):
+            words[uncertain] = weight * _count(
+                subset.take(pa.array(uncertain, type=pa.int64())), spec["class"] + "+"
+            )
+        wins = words >= latin_words
         result[rows[wins]] = spec["lang"]
     undecided = np.flatnonzero(result == None)  # noqa: E711 - elementwise on objects
     if len(undecided):
@@ -931,13 +945,15 @@ class TextColumns:
         searches = []
         for lang in present:
             block = blocks[lang]
+            lang_searches = []
             for concept, mask in masks.items():
                 pattern = lex.concept_pattern(concept, lang)
                 local = np.flatnonzero(mask[block.positions])
                 if pattern is None or not len(local):
                     continue
                 lex.guard_pattern(concept, lang)  # build lazily cached sources here
-                searches.append((block, lang, concept, pattern, local))
+                lang_searches.append((block, lang, concept, pattern, local))
+            searches += _prefiltered(lang_searches)
         found = [hit for hit in _map_texts(lambda task: self._search(*task), searches, n_texts)
                  if hit is not None]
         if not found:
@@ -1077,25 +1093,53 @@ class TextColumns:
         lex = lexicon()
         values = np.zeros((self.n_distinct, 4), dtype=np.int64)
         counts: list[tuple[np.ndarray, int, pa.Array, str]] = []
-        # Numbers need no lexicon: count them in every selected text.
-        chosen = np.flatnonzero(selected)
-        if len(chosen):
-            counts.append((chosen, 0, _rows_of(self.arrow, chosen), NUMBER))
+        # Whole columns are counted and the unselected texts zeroed afterwards: those are
+        # blank or too short, so counting them costs less than copying out the selection.
+        # Numbers need no lexicon: they are counted in every text.
+        if selected.any():
+            counts.append((np.arange(self.n_distinct), 0, self.arrow, NUMBER))
         for lang in lex.languages:
             if not (selected & (self.langs == lang)).any():
                 continue
             block = self.block(lang)
-            local = np.flatnonzero(selected[block.positions])
-            norm = _rows_of(block.normalised, local)
-            where = block.positions[local]
             for column, kind in enumerate(("percentages", "time_frames", "named_metrics"), 1):
                 pattern = lex.specificity_pattern(kind, lang)
                 if pattern is not None:
-                    counts.append((where, column, norm, pattern.re2))
-        found = _map_texts(lambda task: _count(task[2], task[3]), counts, len(chosen))
+                    counts.append((block.positions, column, block.normalised, pattern.re2))
+        found = _map_texts(lambda task: _count(task[2], task[3]), counts, int(selected.sum()))
         for (where, column, _, _), count in zip(counts, found, strict=True):
             values[where, column] = count
+        values[~selected] = 0
         return values
+
+
+_Search = tuple[_Block, str, str, Pattern, np.ndarray]
+
+
+def _prefiltered(searches: list[_Search]) -> list[_Search]:
+    """The searches of one language, those over most of its texts narrowed first to the
+    texts where any of them matches.
+
+    The concepts looked for in every answer (the red-flag ones, response times) rarely
+    match, and one RE2 pass for their union costs about as much as one for each. The
+    texts it rules out cannot match any of them, so the hits are the same.
+    """
+    if not searches:
+        return searches
+    block_size = len(searches[0][0].positions)
+    wide = [i for i, search in enumerate(searches) if 2 * len(search[4]) >= block_size]
+    if len(wide) < 2:
+        return searches
+    block = searches[0][0]
+    scope = np.unique(np.concatenate([searches[i][4] for i in wide]))
+    union = "(?i)" + "|".join(f"(?:{searches[i][3].re2_unnamed})" for i in wide)
+    candidate = np.zeros(block_size, dtype=bool)
+    candidate[scope[_present(_rows_of(block.normalised, scope), union)]] = True
+    narrowed = list(searches)
+    for i in wide:
+        block, lang, concept, pattern, local = searches[i]
+        narrowed[i] = (block, lang, concept, pattern, local[candidate[local]])
+    return [search for search in narrowed if len(search[4])]
 
 
 def first_hits(
