@@ -276,6 +276,60 @@ def test_normalise_series_matches_normalise() -> None:
     ]
 
 
+def test_normalise_series_matches_normalise_where_nfc_reorders_or_composes() -> None:
+    """The column path skips NFC for Arabic and Thai texts it cannot change (or whose
+    Arabic marks it only reorders before they are removed); texts it does change must
+    still come out as the single-text path makes them."""
+    texts = pd.Series([
+        "الجمهورّ" + "\u064e\u0651" + " المستهدف",  # fatha before shadda: NFC reorders
+        "الجمهور" + "\u0651\u064e",  # canonical order already
+        "و\u0654" + "ولوية" + "\u064b",  # decomposed waw with hamza: NFC composes
+        "ผู้" + "\u0e48\u0e38" + "ชม",  # tone mark before sara u: NFC reorders
+        "ผู้" + "\u0e38\u0e48" + "ชม",
+        "กลุ่มเป้าหมาย\u0e3a\u0e39",
+        "ไม่ใช่ e\u0301",  # a Latin mark in a Thai text
+        "الجمهور" + "\u064e" + " \u212b",  # a mark and a character NFC replaces
+    ])
+    langs = pd.Series(["ar", "ar", "ar", "th", "th", "th", "th", "ar"], dtype=object)
+    assert normalise_series(texts, langs).tolist() == [
+        normalise(t, lang) for t, lang in zip(texts, langs, strict=True)
+    ]
+
+
+def test_the_unicode_facts_the_nfc_shortcut_rests_on() -> None:
+    """vetting.text._NFC_MATTERS: in Latin (below U+0300) and the Arabic and Thai blocks
+    no character is changed by NFC on its own; the only compositions with a second
+    character there are hamza and madda; the only marks are the removed Arabic marks (and
+    hamza and madda) and the Thai marks, with the combining classes the Thai pattern
+    lists."""
+    import unicodedata
+
+    from vetting.text import _ARABIC_MARK_RANGES
+
+    def removed(code: int) -> bool:
+        return any(low <= code <= high for low, high in _ARABIC_MARK_RANGES)
+
+    arabic = [*range(0x300), *range(0x600, 0x700)]
+    thai = [*range(0x300), *range(0xE00, 0xE80)]
+    for code in {*arabic, *thai}:
+        assert unicodedata.normalize("NFC", chr(code)) == chr(code), hex(code)
+    for code in arabic:
+        if unicodedata.combining(chr(code)):
+            assert removed(code) or 0x653 <= code <= 0x655, hex(code)
+    thai_classes = {c: unicodedata.combining(chr(c)) for c in range(0xE00, 0xE80)}
+    assert {c: k for c, k in thai_classes.items() if k} == {
+        0xE38: 103, 0xE39: 103, 0xE3A: 9, 0xE48: 107, 0xE49: 107, 0xE4A: 107, 0xE4B: 107,
+    }
+    inside = set(arabic) | set(thai)
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if not decomposition or decomposition.startswith("<"):
+            continue
+        parts = [int(part, 16) for part in decomposition.split()]
+        if len(parts) == 2 and parts[1] in inside:
+            assert 0x653 <= parts[1] <= 0x655, hex(code)
+
+
 # --------------------------------------------------------------------------- specificity
 
 

@@ -426,6 +426,18 @@ def normalise(text: str, lang: str | None) -> str:
 
 
 _MAY_COMPOSE = r"[\p{M}\x{1100}-\x{11FF}]"  # NFC can only change texts with these
+# Texts of a language that contain marks, but that NFC cannot change (Thai), or can only
+# change in ways the mark removal undoes (Arabic), are those that match none of these.
+# Arabic: outside Latin and the Arabic block, or the hamza and madda marks that compose
+# with the letter before them; the other marks there are removed anyway, so NFC's
+# reordering of them does not matter. Thai: outside Latin and the Thai block, or two
+# marks out of canonical order (combining classes 107 > 103 > 9), which NFC reorders.
+# (Checked against unicodedata in tests/test_text.py.)
+_NFC_MATTERS: dict[str | None, str] = {
+    "ar": r"[^\x{0000}-\x{02FF}\x{0600}-\x{06FF}]|[\x{0653}-\x{0655}]",
+    "th": (r"[^\x{0000}-\x{02FF}\x{0E00}-\x{0E7F}]"
+           r"|[\x{0E48}-\x{0E4B}][\x{0E38}-\x{0E3A}]|[\x{0E38}\x{0E39}]\x{0E3A}"),
+}
 
 
 def _on_rows_matching(arr: pa.Array, pattern: str, change: Any) -> pa.Array:
@@ -437,11 +449,14 @@ def _on_rows_matching(arr: pa.Array, pattern: str, change: Any) -> pa.Array:
     return pc.replace_with_mask(arr, mask, changed)
 
 
-def _compose(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+def _compose(arr: pa.Array, lang: str | None = None) -> tuple[pa.Array, np.ndarray]:
     """NFC of the texts that may compose (most do not), and which of them it shortened
     or lengthened."""
     resized = np.zeros(len(arr), dtype=bool)
     composes = _present(arr, _MAY_COMPOSE)
+    if lang in _NFC_MATTERS and composes.any():
+        rows = np.flatnonzero(composes)
+        composes[rows] = _present(_rows_of(arr, rows), _NFC_MATTERS[lang])
     if not composes.any():
         return arr, resized
     mask = pa.array(composes)
@@ -873,7 +888,7 @@ class TextColumns:
             mask = pd.isna(self.langs) if lang is None else self.langs == lang
             positions = np.flatnonzero(mask)
             original = self.arrow.take(pa.array(positions, type=pa.int64()))
-            composed, resized = _compose(original)
+            composed, resized = _compose(original, lang)
             normalised = _fold_array(composed, lang)
             shifted = np.asarray(
                 pc.not_equal(pc.utf8_length(original), pc.utf8_length(normalised))
