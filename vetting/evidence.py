@@ -23,6 +23,7 @@ from vetting.loading import LoadResult
 from vetting.models import Brief, Rubric, Scorecard
 from vetting.scoring import Overrides, score_candidates
 from vetting.signals import SignalContext, combine_findings
+from vetting.signals.strategy import answer_analysis
 
 # One module per rubric area (vetting/signals/<name>.py), run in this order.
 ANALYSERS: tuple[str, ...] = (
@@ -58,19 +59,25 @@ def analysers() -> list[tuple[str, Analyser]]:
 def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     """All findings for all candidates, one table, in the order of :data:`ANALYSERS`.
 
-    The analysers that read the written answers run on a second thread while the others
-    run on this one: their shared answer analysis is mostly RE2 passes in Arrow, which
-    release the GIL, so both cores work.
+    The shared analysis of the written answers runs on a second thread while the other
+    analysers run on this one: it is mostly RE2 passes in Arrow, which release the GIL,
+    so both cores work. The analysers that read it are then shared between the two
+    threads.
     """
-    def analyse_answers() -> dict[str, pd.DataFrame]:
-        return {name: analyse_one(frames, context)
-                for name, analyse_one in analysers() if name in READS_ANSWERS}
+    table = dict(analysers())
+    reading = [name for name in ANALYSERS if name in READS_ANSWERS]
+    on_second, on_first = reading[::2], reading[1::2]
+
+    def run(names: list[str]) -> dict[str, pd.DataFrame]:
+        return {name: table[name](frames, context) for name in names}
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        from_answers = pool.submit(analyse_answers)
-        found = {name: analyse_one(frames, context)
-                 for name, analyse_one in analysers() if name not in READS_ANSWERS}
-        found |= from_answers.result()  # raises the thread's error, if any
+        shared = pool.submit(answer_analysis, frames)
+        later = pool.submit(run, on_second)  # after the shared analysis, on its thread
+        found = run([name for name in ANALYSERS if name not in READS_ANSWERS])
+        shared.result()  # raises the thread's error, if any
+        found |= run(on_first)
+        found |= later.result()
     parts = [found[name] for name in ANALYSERS if len(found[name])]
     if not parts:
         return empty_findings()

@@ -69,20 +69,26 @@ _ARABIC_FOLDS: dict[str, str] = {
 _ALBANIAN_FOLDS: dict[str, str] = {"ë": "e", "Ë": "E", "ç": "c", "Ç": "C"}
 
 
+def _utf8_pair(code: int) -> int:
+    """The two UTF-8 bytes of a character of U+0080-U+07FF, as one big-endian number."""
+    return ((0xC0 | code >> 6) << 8) | (0x80 | (code & 0x3F))
+
+
 def _arabic_tables() -> tuple[np.ndarray, np.ndarray]:
-    """The marks and folds as lookup tables over the Arabic block (indexed by code point
-    - 0x600), for the functions that work on UTF-8 bytes (:func:`_fold_arabic`,
-    :meth:`_Block.unmark_index`). A fold of 0 means none."""
-    marks = np.zeros(0x100, dtype=bool)
+    """The marks and folds as lookup tables indexed by a big-endian pair of UTF-8 bytes
+    (see :func:`_arabic_pairs`): a mark flag, and the folded character's pair (0: none).
+    Every mark and folded letter is a two-byte character of the Arabic block."""
+    marks = np.zeros(0x10000, dtype=bool)
     for low, high in _ARABIC_MARK_RANGES:
-        marks[low - 0x600: high + 1 - 0x600] = True
-    folds = np.zeros(0x100, dtype=np.uint8)
+        for code in range(low, high + 1):
+            marks[_utf8_pair(code)] = True
+    folds = np.zeros(0x10000, dtype=np.uint16)
     for source, target in _ARABIC_FOLDS.items():
-        folds[ord(source) - 0x600] = ord(target) - 0x600
+        folds[_utf8_pair(ord(source))] = _utf8_pair(ord(target))
     return marks, folds
 
 
-_ARABIC_MARK_TABLE, _ARABIC_FOLD_TABLE = _arabic_tables()
+_ARABIC_MARK_PAIRS, _ARABIC_FOLD_PAIRS = _arabic_tables()
 
 _THREADS = 2  # the benchmark machine's cores
 _Task = TypeVar("_Task")
@@ -450,27 +456,26 @@ def _on_rows_matching(arr: pa.Array, pattern: str, change: Any) -> pa.Array:
 
 
 def _compose(arr: pa.Array, lang: str | None = None) -> tuple[pa.Array, np.ndarray]:
-    """NFC of the texts that may compose (most do not), and which of them it shortened
-    or lengthened."""
-    resized = np.zeros(len(arr), dtype=bool)
+    """NFC of the texts that may compose (most do not), and which of them it changed."""
+    changed = np.zeros(len(arr), dtype=bool)
     composes = _present(arr, _MAY_COMPOSE)
     if lang in _NFC_MATTERS and composes.any():
         rows = np.flatnonzero(composes)
         composes[rows] = _present(_rows_of(arr, rows), _NFC_MATTERS[lang])
     if not composes.any():
-        return arr, resized
+        return arr, changed
     mask = pa.array(composes)
     before = arr.filter(mask)
     after = pc.utf8_normalize(before, form="NFC")
-    resized[composes] = np.asarray(
-        pc.not_equal(pc.utf8_length(before), pc.utf8_length(after))
-        .to_numpy(zero_copy_only=False), dtype=bool,
+    changed[composes] = np.asarray(
+        pc.not_equal(before, after).to_numpy(zero_copy_only=False), dtype=bool
     )
-    return pc.replace_with_mask(arr, mask, after), resized
+    return pc.replace_with_mask(arr, mask, after), changed
 
 
-def _fold_array(out: pa.Array, lang: str | None) -> pa.Array:
-    """The one-to-one folds and the removal of Arabic marks, after :func:`_compose`."""
+def _fold_array(out: pa.Array, lang: str | None) -> tuple[pa.Array, np.ndarray | None]:
+    """The one-to-one folds and the removal of Arabic marks, after :func:`_compose`; for
+    Arabic also the byte positions (in the input) of the marks removed."""
     out = _on_rows_matching(
         out, f"[{_SPACES}{_APOSTROPHES}]",
         lambda a: pc.replace_substring_regex(
@@ -478,43 +483,54 @@ def _fold_array(out: pa.Array, lang: str | None) -> pa.Array:
         ),
     )
     if lang == "ar":
-        out = _fold_arabic(out)
-    elif lang == "sq":
+        return _fold_arabic(out)
+    if lang == "sq":
         for source, target in _ALBANIAN_FOLDS.items():
             out = pc.replace_substring(out, source, target)
-    return out
+    return out, None
 
 
-def _arabic_two_byte(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(position, code point - 0x600 as uint8) of every Arabic-block character
-    (U+0600-U+06FF) in UTF-8 bytes: their lead bytes are 0xD8-0xDB, which never occur
-    inside another character."""
-    positions = np.flatnonzero((data >= 0xD8) & (data <= 0xDB))
-    points = ((data[positions] & 0x03) << 6) | (data[positions + 1] & 0x3F)
-    return positions, points
+def _arabic_pairs(data: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Sorted byte positions of the characters whose pair of UTF-8 bytes ``table`` flags.
+
+    The bytes are read as big-endian pairs at even and at odd positions (two views, no
+    copies). A pair that starts inside another character never matches: the lead bytes
+    of the Arabic block (0xD8-0xDB) occur nowhere else.
+    """
+    usable = len(data) - 1
+    even = data[: usable + usable % 2].view(">u2")
+    odd = data[1: 1 + usable - usable % 2].view(">u2")
+    found = np.concatenate([np.flatnonzero(table[even]) * 2,
+                            np.flatnonzero(table[odd]) * 2 + 1])
+    found.sort()
+    return found
 
 
-def _fold_arabic(arr: pa.Array) -> pa.Array:
+def _fold_arabic(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Arabic marks removed and letter variants folded (:data:`_ARABIC_FOLDS`), on the
     UTF-8 bytes: every mark and every folded letter is a two-byte character in the Arabic
-    block, and each fold is another, so this is a byte mask and a byte rewrite."""
+    block, and each fold is another, so this is a byte mask and a byte rewrite. Also
+    returns the byte positions of the marks."""
     data, offsets = _utf8_bytes(arr)
-    positions, points = _arabic_two_byte(data)
-    marks = positions[_ARABIC_MARK_TABLE[points]]
-    targets = _ARABIC_FOLD_TABLE[points]
-    folded, target = positions[targets > 0], targets[targets > 0]
+    if len(data) < 2:
+        return arr, np.zeros(0, dtype=np.int64)
+    marks = _arabic_pairs(data, _ARABIC_MARK_PAIRS)
+    folded = _arabic_pairs(data, _ARABIC_FOLD_PAIRS.astype(bool))
     if not len(marks) and not len(folded):
-        return arr
-    data = data.copy()
-    data[folded] = 0xD8 | (target >> 6)
-    data[folded + 1] = 0x80 | (target & 0x3F)
+        return arr, marks
+    if len(folded):
+        data = data.copy()
+        target = _ARABIC_FOLD_PAIRS[(data[folded].astype(np.uint16) << 8) | data[folded + 1]]
+        data[folded] = target >> 8
+        data[folded + 1] = target & 0xFF
     keep = np.ones(len(data), dtype=bool)
     keep[marks] = keep[marks + 1] = False
     # Each mark before a row's start moves it two bytes back.
     new_offsets = offsets - 2 * np.searchsorted(marks, offsets)
-    return pa.LargeStringArray.from_buffers(
+    folded_arr = pa.LargeStringArray.from_buffers(
         len(arr), pa.py_buffer(new_offsets), pa.py_buffer(data[keep])
     )
+    return folded_arr, marks
 
 
 def _arrow(texts: pd.Series) -> pa.Array:
@@ -768,31 +784,36 @@ class _Block:
 
     positions: np.ndarray
     original: pa.Array
+    composed: pa.Array  # after NFC, before the folds
     normalised: pa.Array
     shifted: np.ndarray  # normalised length differs from the original
-    nfc_stable: np.ndarray  # NFC left the length alone (only marks may have gone)
+    nfc_stable: np.ndarray  # NFC changed nothing (only marks may have gone)
+    marks: np.ndarray | None  # Arabic: byte positions in ``composed`` of the marks removed
     _char_index: tuple[np.ndarray, np.ndarray | None] | None = None
-    _unmark_index: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    _unmark_index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def unmark_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For Arabic texts: (row start in code points, row end, running count of kept
-        characters) over the whole block, once.
+    def unmark_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For Arabic texts, counted in characters over the whole block, once: (each
+        row's start in the normalised texts, its start in the composed texts, its end
+        there, and for each removed mark the normalised character it came before).
 
-        Read straight from the UTF-8 bytes: every Arabic mark is a two-byte character in
-        the Arabic block, so only those are decoded.
+        The k-th normalised character is then composed character k plus the number of
+        marks that came before it (see :meth:`TextColumns._locate`).
         """
         if self._unmark_index is None:
-            data, _ = _utf8_bytes(self.original)
-            lead = (data & 0xC0) != 0x80  # one per code point
-            positions, points = _arabic_two_byte(data)
-            kept = lead.copy()
-            kept[positions[_ARABIC_MARK_TABLE[points]]] = False
-            # int32 halves the memory (a block holds far fewer than 2**31 characters).
-            kept_cum = np.cumsum(kept[lead], dtype=np.int32)
-            lengths = np.asarray(pc.utf8_length(self.original).to_numpy(zero_copy_only=False),
+            offsets, cum = self.char_index()
+            marks = self.marks if self.marks is not None else np.zeros(0, dtype=np.int64)
+            # Each earlier mark took two bytes out of the normalised texts.
+            normalised_bytes = marks - 2 * np.arange(len(marks))
+            if cum is None:
+                before, row_starts = normalised_bytes, offsets[:-1]
+            else:
+                before, row_starts = cum[normalised_bytes], cum[offsets[:-1]]
+            lengths = np.asarray(pc.utf8_length(self.composed).to_numpy(zero_copy_only=False),
                                  dtype=np.int64)
             row_ends = np.cumsum(lengths)
-            self._unmark_index = (row_ends - lengths, row_ends, kept_cum)
+            self._unmark_index = (row_starts.astype(np.int64), row_ends - lengths, row_ends,
+                                  before.astype(np.int64))
         return self._unmark_index
 
     def char_index(self) -> tuple[np.ndarray, np.ndarray | None]:
@@ -846,6 +867,11 @@ class _Hits:
     matched: np.ndarray  # object array of str
 
 
+# One concept search: the block, its language, the concept, its pattern and the texts
+# (positions in the block) to search.
+_Search = tuple[_Block, str, str, Pattern, np.ndarray]
+
+
 def _rows_of(arr: pa.Array, local: np.ndarray) -> pa.Array:
     """``arr`` at positions ``local`` (sorted, unique): the array itself when that is all
     of it, which is common and saves a copy."""
@@ -888,24 +914,47 @@ class TextColumns:
             mask = pd.isna(self.langs) if lang is None else self.langs == lang
             positions = np.flatnonzero(mask)
             original = self.arrow.take(pa.array(positions, type=pa.int64()))
-            composed, resized = _compose(original, lang)
-            normalised = _fold_array(composed, lang)
+            composed, changed = _compose(original, lang)
+            normalised, marks = _fold_array(composed, lang)
             shifted = np.asarray(
                 pc.not_equal(pc.utf8_length(original), pc.utf8_length(normalised))
                 .to_numpy(zero_copy_only=False), dtype=bool,
             )
-            self._blocks[lang] = _Block(positions, original, normalised, shifted, ~resized)
+            self._blocks[lang] = _Block(positions, original, composed, normalised, shifted,
+                                        ~changed, marks)
         return self._blocks[lang]
 
     def first_hits(self, scope: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:
         """The first hit of each concept in each text (see :func:`first_hits`): found
         once per distinct text, then copied to every row in the concept's scope."""
+        return self.first_hits_and_specificity(scope, None)[0]
+
+    def first_hits_and_specificity(
+        self, scope: Mapping[str, np.ndarray | pd.Series], rows: np.ndarray | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """:meth:`first_hits`, and :meth:`specificity` of ``rows`` unless None: their RE2
+        passes run in one batch, so both cores stay busy until the last one ends."""
         row_masks = {c: np.asarray(m, dtype=bool) for c, m in scope.items()}
         distinct_masks = {c: self._distinct_mask(m) for c, m in row_masks.items()}
-        found = self._distinct_first_hits(distinct_masks)
-        if found.empty:
-            return found
-        return self._spread_hits(found, row_masks)
+        selected = None if rows is None else np.asarray(rows, dtype=bool)
+        distinct_selected = None if selected is None else self._distinct_mask(selected)
+        self._index_blocks(distinct_masks, distinct_selected)
+        searches = self._searches(distinct_masks)
+        counts = [] if distinct_selected is None else self._counts(distinct_selected)
+        tasks: list[Callable[[], Any]] = [
+            *(lambda search=search: self._search(*search) for search in searches),
+            *(lambda count=count: _count(count[2], count[3]) for count in counts),
+        ]
+        results = _map_texts(lambda task: task(), tasks, self.n_distinct)
+        found = self._hits_frame([hit for hit in results[:len(searches)] if hit is not None])
+        hits = self._spread_hits(found, row_masks) if len(found) else found
+        if selected is None or distinct_selected is None:
+            return hits, None
+        values = np.zeros((self.n_distinct, 4), dtype=np.int64)
+        for (where, column, _, _), count in zip(counts, results[len(searches):], strict=True):
+            values[where, column] = count
+        values[~distinct_selected] = 0  # blank or too short: counted with the rest, dropped
+        return hits, self._specificity_frame(values, selected)
 
     def _spread_hits(self, found: pd.DataFrame, row_masks: Mapping[str, np.ndarray]
                      ) -> pd.DataFrame:
@@ -944,22 +993,26 @@ class TextColumns:
             }
         )
 
-    def _distinct_first_hits(self, masks: Mapping[str, np.ndarray]) -> pd.DataFrame:
-        """The first hit of each concept in each distinct text in its scope."""
+    def _index_blocks(self, masks: Mapping[str, np.ndarray], selected: np.ndarray | None
+                      ) -> None:
+        """Normalise (on both cores when there are enough texts) the languages that will
+        be searched or counted, before the threads that search them share the blocks."""
         lex = lexicon()
-        columns = ["row", "concept", "start", "end", "matched_text"]
-        if not masks or self.n_distinct == 0:
-            return pd.DataFrame(columns=columns)
-        any_scope = np.logical_or.reduce(list(masks.values()))
-        present = [lang for lang in lex.languages if (any_scope & (self.langs == lang)).any()]
-        # The languages are normalised, and the searches run, on both cores when there
-        # are enough texts; results are collected in the serial order.
-        n_texts = self.n_distinct
-        blocks = dict(zip(present, _map_texts(self._indexed_block, present, n_texts),
-                          strict=True))
-        searches = []
-        for lang in present:
-            block = blocks[lang]
+        wanted = np.logical_or.reduce([*masks.values(), np.zeros(self.n_distinct, dtype=bool)])
+        if selected is not None:
+            wanted |= selected
+        langs = [lang for lang in lex.languages if (wanted & (self.langs == lang)).any()]
+        _map_texts(self._indexed_block, langs, self.n_distinct)
+
+    def _searches(self, masks: Mapping[str, np.ndarray]) -> list[_Search]:
+        """One search per (language, concept) with texts in scope, in the order the hits
+        are reported: language, then concept."""
+        lex = lexicon()
+        searches: list[_Search] = []
+        for lang in lex.languages:
+            if lang not in self._blocks:
+                continue
+            block = self._blocks[lang]
             lang_searches = []
             for concept, mask in masks.items():
                 pattern = lex.concept_pattern(concept, lang)
@@ -969,8 +1022,11 @@ class TextColumns:
                 lex.guard_pattern(concept, lang)  # build lazily cached sources here
                 lang_searches.append((block, lang, concept, pattern, local))
             searches += _prefiltered(lang_searches)
-        found = [hit for hit in _map_texts(lambda task: self._search(*task), searches, n_texts)
-                 if hit is not None]
+        return searches
+
+    @staticmethod
+    def _hits_frame(found: Sequence[_Hits]) -> pd.DataFrame:
+        columns = ["row", "concept", "start", "end", "matched_text"]
         if not found:
             return pd.DataFrame(columns=columns)
         return pd.DataFrame(
@@ -1033,20 +1089,20 @@ class TextColumns:
         if guard is not None:
             self._apply_guard(block, pattern, guard, local, start, end, keep, needs_python)
         if lang == "ar" and shifted.any():
-            # Texts that only lost marks: the k-th kept character is found by searching
-            # the running count of kept characters; the end extends over the marks after
-            # the last matched letter, as the Python path does.
-            row_starts, row_ends, kept_cum = block.unmark_index()
+            # Texts that only lost marks: a normalised character's position in the
+            # block, plus the marks that came before it, is its position in the original
+            # block. The end extends over the marks after the last matched letter, as
+            # the Python path does.
+            norm_starts, row_starts, row_ends, mark_before = block.unmark_index()
             fast = np.flatnonzero(shifted & block.nfc_stable[local])
             if len(fast):
-                first_char = row_starts[local[fast]]
-                before = np.where(first_char > 0, kept_cum[np.maximum(first_char - 1, 0)], 0)
-                # Queries of the running count's own type: numpy would otherwise convert
-                # the whole running count on every call.
-                first = np.searchsorted(kept_cum, (before + start[fast] + 1).astype(np.int32))
-                after = np.searchsorted(kept_cum, (before + end[fast] + 1).astype(np.int32))
-                start[fast] = first - first_char
-                end[fast] = np.minimum(after, row_ends[local[fast]]) - first_char
+                rows_fast = local[fast]
+                first = norm_starts[rows_fast] + start[fast]
+                after = norm_starts[rows_fast] + end[fast]
+                first += np.searchsorted(mark_before, first, side="right")
+                after += np.searchsorted(mark_before, after, side="right")
+                start[fast] = first - row_starts[rows_fast]
+                end[fast] = np.minimum(after, row_ends[rows_fast]) - row_starts[rows_fast]
                 mapped[fast] = True
         slow = (shifted & ~mapped) | needs_python
         # The original texts of the hit rows only, as Python strings.
@@ -1097,22 +1153,19 @@ class TextColumns:
         ``rows`` and for languages the lexicon lacks)."""
         selected = (np.ones(self.n_rows, dtype=bool) if rows is None
                     else np.asarray(rows, dtype=bool))
-        values = self._distinct_specificity(self._distinct_mask(selected))[self.distinct_of_row]
-        values[~selected] = 0
-        return pd.DataFrame(
-            values, columns=["numbers", "percentages", "time_frames", "named_metrics"]
-        )
+        return self.first_hits_and_specificity({}, selected)[1]  # type: ignore[return-value]
 
-    def _distinct_specificity(self, selected: np.ndarray) -> np.ndarray:
-        """The four counts of each selected distinct text (zeros for the others)."""
+    def _counts(self, selected: np.ndarray) -> list[tuple[np.ndarray, int, pa.Array, str]]:
+        """The RE2 counts behind the specificity of the selected distinct texts: (where
+        the counts go, column, texts, pattern). Whole columns are counted and the
+        unselected texts zeroed afterwards: those are blank or too short, so counting
+        them costs less than copying out the selection."""
         lex = lexicon()
-        values = np.zeros((self.n_distinct, 4), dtype=np.int64)
         counts: list[tuple[np.ndarray, int, pa.Array, str]] = []
-        # Whole columns are counted and the unselected texts zeroed afterwards: those are
-        # blank or too short, so counting them costs less than copying out the selection.
+        if not selected.any():
+            return counts
         # Numbers need no lexicon: they are counted in every text.
-        if selected.any():
-            counts.append((np.arange(self.n_distinct), 0, self.arrow, NUMBER))
+        counts.append((np.arange(self.n_distinct), 0, self.arrow, NUMBER))
         for lang in lex.languages:
             if not (selected & (self.langs == lang)).any():
                 continue
@@ -1121,14 +1174,14 @@ class TextColumns:
                 pattern = lex.specificity_pattern(kind, lang)
                 if pattern is not None:
                     counts.append((block.positions, column, block.normalised, pattern.re2))
-        found = _map_texts(lambda task: _count(task[2], task[3]), counts, int(selected.sum()))
-        for (where, column, _, _), count in zip(counts, found, strict=True):
-            values[where, column] = count
-        values[~selected] = 0
-        return values
+        return counts
 
-
-_Search = tuple[_Block, str, str, Pattern, np.ndarray]
+    def _specificity_frame(self, values: np.ndarray, selected: np.ndarray) -> pd.DataFrame:
+        rows = values[self.distinct_of_row]
+        rows[~selected] = 0
+        return pd.DataFrame(
+            rows, columns=["numbers", "percentages", "time_frames", "named_metrics"]
+        )
 
 
 def _prefiltered(searches: list[_Search]) -> list[_Search]:

@@ -135,10 +135,10 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
             if mask.any():
                 scope[concept] = mask
     columns = TextColumns(text, lang)
+    found, spec = columns.first_hits_and_specificity(scope, judged)
+    assert spec is not None
     unknown = np.flatnonzero(lang.isna().to_numpy() & (status != Status.BLANK))
-    hits = pd.concat(
-        [columns.first_hits(scope), _unknown_language_claims(text, unknown)], ignore_index=True
-    )
+    hits = pd.concat([found, _unknown_language_claims(text, unknown)], ignore_index=True)
     hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64})
     hit_concept = _codes_of(hits["concept"], number_of)
     # The first hit per (row, concept), as drop_duplicates would keep it.
@@ -163,7 +163,6 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
                                    labels)
     n_expected = pd.Series(asks.sum(axis=1)[question], index=answers.index)
     coverage = (pd.Series(n_found, index=answers.index) / n_expected).where(judged)
-    spec = columns.specificity(judged)
     spec.index = answers.index
     specific = (spec["numbers"] + spec["time_frames"] + spec["named_metrics"]) > 0
     weights = judging["answer_score"]
