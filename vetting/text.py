@@ -20,6 +20,7 @@ forms, positive concepts do not (documented in docs/strategy-analysis.md).
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -70,25 +71,31 @@ _ALBANIAN_FOLDS: dict[str, str] = {"ë": "e", "Ë": "E", "ç": "c", "Ç": "C"}
 
 
 def _utf8_pair(code: int) -> int:
-    """The two UTF-8 bytes of a character of U+0080-U+07FF, as one big-endian number."""
-    return ((0xC0 | code >> 6) << 8) | (0x80 | (code & 0x3F))
+    """The two UTF-8 bytes of a character of U+0080-U+07FF, read as one native 16-bit
+    number (as :func:`_arabic_pairs` reads them)."""
+    return int.from_bytes(bytes([0xC0 | code >> 6, 0x80 | (code & 0x3F)]), sys.byteorder)
+
+
+_MARK, _FOLD = 1, 2
 
 
 def _arabic_tables() -> tuple[np.ndarray, np.ndarray]:
-    """The marks and folds as lookup tables indexed by a big-endian pair of UTF-8 bytes
-    (see :func:`_arabic_pairs`): a mark flag, and the folded character's pair (0: none).
-    Every mark and folded letter is a two-byte character of the Arabic block."""
-    marks = np.zeros(0x10000, dtype=bool)
+    """Lookup tables indexed by a pair of UTF-8 bytes (see
+    :func:`_arabic_pairs`): what the character is (:data:`_MARK`, :data:`_FOLD` or 0),
+    and the folded character's pair. Every mark and folded letter is a two-byte character
+    of the Arabic block."""
+    kinds = np.zeros(0x10000, dtype=np.uint8)
     for low, high in _ARABIC_MARK_RANGES:
         for code in range(low, high + 1):
-            marks[_utf8_pair(code)] = True
+            kinds[_utf8_pair(code)] = _MARK
     folds = np.zeros(0x10000, dtype=np.uint16)
     for source, target in _ARABIC_FOLDS.items():
+        kinds[_utf8_pair(ord(source))] = _FOLD
         folds[_utf8_pair(ord(source))] = _utf8_pair(ord(target))
-    return marks, folds
+    return kinds, folds
 
 
-_ARABIC_MARK_PAIRS, _ARABIC_FOLD_PAIRS = _arabic_tables()
+_ARABIC_KINDS, _ARABIC_FOLD_PAIRS = _arabic_tables()
 
 _THREADS = 2  # the benchmark machine's cores
 _Task = TypeVar("_Task")
@@ -490,20 +497,20 @@ def _fold_array(out: pa.Array, lang: str | None) -> tuple[pa.Array, np.ndarray |
     return out, None
 
 
-def _arabic_pairs(data: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Sorted byte positions of the characters whose pair of UTF-8 bytes ``table`` flags.
+def _arabic_pairs(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted byte positions, kinds) of the Arabic marks and folded letters in UTF-8
+    bytes (:data:`_ARABIC_KINDS`).
 
-    The bytes are read as big-endian pairs at even and at odd positions (two views, no
+    The bytes are read as 16-bit numbers at even and at odd positions (two views, no
     copies). A pair that starts inside another character never matches: the lead bytes
     of the Arabic block (0xD8-0xDB) occur nowhere else.
     """
-    usable = len(data) - 1
-    even = data[: usable + usable % 2].view(">u2")
-    odd = data[1: 1 + usable - usable % 2].view(">u2")
-    found = np.concatenate([np.flatnonzero(table[even]) * 2,
-                            np.flatnonzero(table[odd]) * 2 + 1])
-    found.sort()
-    return found
+    usable = len(data) - 1  # pairs that start at each byte but the last
+    kinds = np.empty(usable, dtype=np.uint8)
+    kinds[0::2] = np.take(_ARABIC_KINDS, data[: usable + usable % 2].view(np.uint16))
+    kinds[1::2] = np.take(_ARABIC_KINDS, data[1: 1 + usable - usable % 2].view(np.uint16))
+    positions = np.flatnonzero(kinds)
+    return positions, kinds[positions]
 
 
 def _fold_arabic(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -514,15 +521,15 @@ def _fold_arabic(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     data, offsets = _utf8_bytes(arr)
     if len(data) < 2:
         return arr, np.zeros(0, dtype=np.int64)
-    marks = _arabic_pairs(data, _ARABIC_MARK_PAIRS)
-    folded = _arabic_pairs(data, _ARABIC_FOLD_PAIRS.astype(bool))
+    positions, kinds = _arabic_pairs(data)
+    marks, folded = positions[kinds == _MARK], positions[kinds == _FOLD]
     if not len(marks) and not len(folded):
         return arr, marks
     if len(folded):
         data = data.copy()
-        target = _ARABIC_FOLD_PAIRS[(data[folded].astype(np.uint16) << 8) | data[folded + 1]]
-        data[folded] = target >> 8
-        data[folded + 1] = target & 0xFF
+        pairs = np.column_stack([data[folded], data[folded + 1]])  # one row per letter
+        target = _ARABIC_FOLD_PAIRS[pairs.view(np.uint16).ravel()].view(np.uint8)
+        data[folded], data[folded + 1] = target[0::2], target[1::2]
     keep = np.ones(len(data), dtype=bool)
     keep[marks] = keep[marks + 1] = False
     # Each mark before a row's start moves it two bytes back.
@@ -801,30 +808,34 @@ class _Block:
         marks that came before it (see :meth:`TextColumns._locate`).
         """
         if self._unmark_index is None:
-            offsets, cum = self.char_index()
             marks = self.marks if self.marks is not None else np.zeros(0, dtype=np.int64)
             # Each earlier mark took two bytes out of the normalised texts.
             normalised_bytes = marks - 2 * np.arange(len(marks))
-            if cum is None:
-                before, row_starts = normalised_bytes, offsets[:-1]
-            else:
-                before, row_starts = cum[normalised_bytes], cum[offsets[:-1]]
-            lengths = np.asarray(pc.utf8_length(self.composed).to_numpy(zero_copy_only=False),
-                                 dtype=np.int64)
-            row_ends = np.cumsum(lengths)
-            self._unmark_index = (row_starts.astype(np.int64), row_ends - lengths, row_ends,
-                                  before.astype(np.int64))
+            offsets, _ = self.char_index()
+            row = np.searchsorted(offsets, normalised_bytes, side="right") - 1
+            norm_starts = _starts(self.normalised)
+            before = norm_starts[row] + self.char_offsets(row, normalised_bytes - offsets[row])
+            composed_starts = _starts(self.composed)
+            self._unmark_index = (norm_starts[:-1], composed_starts[:-1], composed_starts[1:],
+                                  before)
         return self._unmark_index
 
     def char_index(self) -> tuple[np.ndarray, np.ndarray | None]:
         """(row byte offsets, running count of UTF-8 lead bytes or None when every text
-        is ASCII) of the normalised texts (see :meth:`char_spans`)."""
+        is ASCII) of the normalised texts (see :meth:`char_spans`).
+
+        The count is only ever read as a difference within one text, so when every text
+        is shorter than 2**16 bytes it is kept in 16 bits, wrapping (exact for such
+        differences, and a quarter of the memory of 64 bits to write).
+        """
         if self._char_index is None:
             data, offsets = _utf8_bytes(self.normalised)
             cum = None
             if len(data) and data.max() >= 0x80:
-                lead = ((data & 0xC0) != 0x80).view(np.uint8)
-                cum = np.concatenate([np.zeros(1, np.int32), np.cumsum(lead, dtype=np.int32)])
+                short = len(offsets) < 2 or int(np.diff(offsets).max()) < 2**16
+                cum = np.empty(len(data) + 1, dtype=np.uint16 if short else np.int64)
+                cum[0] = 0
+                np.cumsum((data & 0xC0) != 0x80, dtype=cum.dtype, out=cum[1:])
             self._char_index = (offsets, cum)
         return self._char_index
 
@@ -832,14 +843,23 @@ class _Block:
                    ) -> tuple[np.ndarray, np.ndarray]:
         """Character (start, end) in the normalised texts at ``local`` of RE2's byte
         spans (rows of [byte start, byte length])."""
-        offsets, cum = self.char_index()
         byte_start = byte_spans[:, 0].astype(np.int64)
         byte_end = byte_start + byte_spans[:, 1]
+        return self.char_offsets(local, byte_start), self.char_offsets(local, byte_end)
+
+    def char_offsets(self, local: np.ndarray, byte_offsets: np.ndarray) -> np.ndarray:
+        """Character offsets in the normalised texts at ``local`` of byte offsets."""
+        offsets, cum = self.char_index()
         if cum is None:  # ASCII: a byte is a character
-            return byte_start, byte_end
+            return np.asarray(byte_offsets, dtype=np.int64)
         row_start = offsets[local]
-        return (cum[row_start + byte_start] - cum[row_start],
-                cum[row_start + byte_end] - cum[row_start])
+        return (cum[row_start + byte_offsets] - cum[row_start]).astype(np.int64)
+
+
+def _starts(arr: pa.Array) -> np.ndarray:
+    """Each text's first character in the texts end to end, and the total at the end."""
+    lengths = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
+    return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
 
 
 def _utf8_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
