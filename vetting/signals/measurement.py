@@ -154,6 +154,24 @@ def classify_kpi_names(names: pd.Series) -> pd.DataFrame:
     return result
 
 
+# The last (KPI table, kinds) pair: repeatability and measurement classify the same KPI
+# names. Replaced in one assignment, so threads never see another table's kinds.
+_last_kinds: tuple[pd.DataFrame, pd.DataFrame] | None = None
+
+
+def kpi_kinds(kpis: pd.DataFrame) -> pd.DataFrame:
+    """:func:`classify_kpi_names` of a KPI table's names (indexed like the table),
+    computed once for the analysers that read it (the same frames object is passed to
+    each in turn)."""
+    global _last_kinds
+    last = _last_kinds
+    if last is not None and last[0] is kpis:
+        return last[1]
+    kinds = classify_kpi_names(kpis["name"])
+    _last_kinds = (kpis, kinds)
+    return kinds
+
+
 def _kpi_findings(frames: PortfolioFrames) -> pd.DataFrame:
     """Share of case-study KPIs with a definition; undefined and vanity-only flags."""
     judging = lexicon().judging
@@ -167,7 +185,7 @@ def _kpi_findings(frames: PortfolioFrames) -> pd.DataFrame:
     candidate = pd.factorize(ids, use_na_sentinel=False)[0][len(ids) - len(kpis):]
     defined = (text_or_empty(kpis["definition"]).str.strip().str.len()
                >= int(judging["kpi_definition_min_chars"])).to_numpy()
-    kinds = classify_kpi_names(kpis["name"].reset_index(drop=True))
+    kinds = kpi_kinds(kpis)
     only_vanity = (kinds["vanity"] & ~kinds["outcome"]).to_numpy()
     n_candidates = len(candidates)
     n = np.bincount(candidate, minlength=n_candidates)

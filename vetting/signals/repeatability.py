@@ -31,7 +31,7 @@ from vetting.signals._thresholds import (
     settings,
     text_codes,
 )
-from vetting.signals.measurement import classify_kpi_names, findings_frame
+from vetting.signals.measurement import findings_frame, kpi_kinds
 
 AREA = "repeatability"
 _CID = "candidate_id"
@@ -62,7 +62,7 @@ def _case_table(frames: PortfolioFrames, min_days: float) -> pd.DataFrame:
 
     # Follower, like or impression counts alone are not results (004 §3: a fast-growing
     # following is not a measure of success), so they do not make a case evidenced.
-    kinds = classify_kpi_names(kpis["name"])
+    kinds = kpi_kinds(kpis)
     vanity_only = (kinds["vanity"] & ~kinds["outcome"]).to_numpy(dtype=bool)
     long_enough = frames.cases["period_days"].to_numpy(dtype=float, na_value=np.nan) >= min_days
     n_paired_results = per_case(paired & ~vanity_only)
