@@ -492,9 +492,14 @@ def _fold_array(out: pa.Array, lang: str | None) -> tuple[pa.Array, np.ndarray |
     if lang == "ar":
         return _fold_arabic(out)
     if lang == "sq":
-        for source, target in _ALBANIAN_FOLDS.items():
-            out = pc.replace_substring(out, source, target)
+        out = _fold_albanian(out)
     return out, None
+
+
+def _fold_albanian(arr: pa.Array) -> pa.Array:
+    for source, target in _ALBANIAN_FOLDS.items():
+        arr = pc.replace_substring(arr, source, target)
+    return arr
 
 
 def _arabic_pairs(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -662,11 +667,18 @@ def _detect_distinct(arr: pa.Array) -> np.ndarray:
         result[other_rows] = np.array([s["lang"] for s in rest], dtype=object)[
             counts.argmax(axis=1)
         ]
-    for refinement in settings.get("refinements", []):
-        rows = np.flatnonzero(result == refinement["script_lang"])
-        if len(rows):
-            found = _count(arr.take(pa.array(rows)), refinement["class"])
-            result[rows[found >= int(refinement.get("min", 1))]] = refinement["lang"]
+    refinements = settings.get("refinements", [])
+    for script_lang in dict.fromkeys(r["script_lang"] for r in refinements):
+        of_script = [r for r in refinements if r["script_lang"] == script_lang]
+        rows = np.flatnonzero(result == script_lang)
+        if len(of_script) > 1 and len(rows):  # most texts have none of their letters
+            any_class = "[" + "".join(r["class"].strip("[]") for r in of_script) + "]"
+            rows = rows[_present(arr.take(pa.array(rows)), any_class)]
+        for refinement in of_script:  # in order: the first that applies wins
+            rows = rows[result[rows] == script_lang]
+            if len(rows):
+                found = _count(arr.take(pa.array(rows)), refinement["class"])
+                result[rows[found >= int(refinement.get("min", 1))]] = refinement["lang"]
     latin_rows = np.flatnonzero(result == "latin")
     if len(latin_rows):
         result[latin_rows] = _latin_languages(arr.take(pa.array(latin_rows)), settings)
@@ -694,9 +706,8 @@ def _latin_languages(arr: pa.Array, settings: Mapping[str, Any]) -> np.ndarray:
     primary = list(settings["latin_primary"])
     min_share = float(settings["latin_min_share"])
     min_hits = float(settings["latin_min_hits"])
-    folded = arr
-    for source, target in _ALBANIAN_FOLDS.items():
-        folded = pc.replace_substring(folded, source, target)
+    # Only texts with the letters need folding (English ones have none).
+    folded = _on_rows_matching(arr, "[" + "".join(_ALBANIAN_FOLDS) + "]", _fold_albanian)
 
     def score(lang: str, rows: pa.Array, folded_rows: pa.Array) -> np.ndarray:
         listed = [_fold_source(str(w), lang) for w in function_words[lang]]
@@ -907,12 +918,14 @@ class TextColumns:
     Candidates (and agencies) reuse answers, so each distinct (text, language) pair is
     normalised and searched once; ``arrow``, ``langs`` and the blocks hold
     the distinct pairs, and ``distinct_of_row`` maps each input row to its pair.
+    ``row_langs`` is each row's language: the one given, or detected when none is.
     """
 
     def __init__(self, texts: pd.Series, langs: pd.Series | None = None) -> None:
         row_texts = _arrow(texts)
         detected = detect_languages(texts, arrow=row_texts) if langs is None else langs
         row_langs = detected.to_numpy(dtype=object)
+        self.row_langs = pd.Series(row_langs, index=texts.index, dtype=object)
         first_rows, self.distinct_of_row = _distinct_pairs(row_texts, row_langs)
         self.n_rows = len(row_langs)
         self.arrow = row_texts.take(pa.array(first_rows, type=pa.int64()))

@@ -27,7 +27,7 @@ from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, findings_frame
 from vetting.signals._thresholds import id_rank, names_of_true, run_starts
-from vetting.text import TextColumns, detect_languages, lexicon
+from vetting.text import TextColumns, lexicon
 
 AREA = "strategy_depth"
 _CID = "candidate_id"
@@ -111,7 +111,8 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
     question = question_of_raw[question_of_raw >= 0]  # position in `questions`
     text = text_or_empty(answers["text"])
     length = text.str.strip().str.len().astype(int)
-    lang = detect_languages(text)
+    columns = TextColumns(text)  # detects the languages
+    lang = columns.row_langs
     status, supported, min_chars = _statuses(lang, length.to_numpy())
     judged = status == Status.JUDGED
     checkable = supported & (status != Status.BLANK)
@@ -134,7 +135,6 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
                 mask = judged
             if mask.any():
                 scope[concept] = mask
-    columns = TextColumns(text, lang)
     found, spec = columns.first_hits_and_specificity(scope, judged)
     assert spec is not None
     unknown = np.flatnonzero(lang.isna().to_numpy() & (status != Status.BLANK))
