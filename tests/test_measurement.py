@@ -9,7 +9,7 @@ import pandas as pd
 
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, to_findings
-from vetting.signals.measurement import analyse, classify_kpi_names
+from vetting.signals.measurement import analyse, classify_kpi_names, kpi_kinds
 
 CONTEXT = SignalContext(today=date(2026, 11, 22))
 
@@ -72,6 +72,18 @@ def test_classify_kpi_names() -> None:
     assert kinds["vanity"].tolist() == [True, False, False]
     assert kinds["outcome"].tolist() == [False, True, False]
 
+
+
+def test_kpi_kinds_are_classified_once_per_table() -> None:
+    """Repeatability and measurement read the same table's kinds: the second call gets the
+    first call's result, and another table gets its own."""
+    kpis = pd.DataFrame({"name": ["Reach", "Cost per lead"]}, index=[7, 9])
+    kinds = kpi_kinds(kpis)
+    pd.testing.assert_frame_equal(kinds, classify_kpi_names(kpis["name"]))
+    assert kpi_kinds(kpis) is kinds
+    other = pd.DataFrame({"name": ["Sales"]})
+    assert kpi_kinds(other) is not kinds
+    assert kpi_kinds(other)["outcome"].tolist() == [True]
 
 def test_no_kpis_means_no_level_not_a_middle_score() -> None:
     findings = analyse(_frames({}, {"a": {"crisis": "We post a holding statement quickly."}}),

@@ -1031,11 +1031,16 @@ class TextColumns:
         """Normalise (on both cores when there are enough texts) the languages that will
         be searched or counted, before the threads that search them share the blocks."""
         lex = lexicon()
-        wanted = np.logical_or.reduce([*masks.values(), np.zeros(self.n_distinct, dtype=bool)])
-        if selected is not None:
-            wanted |= selected
-        langs = [lang for lang in lex.languages if (wanted & (self.langs == lang)).any()]
-        _map_texts(self._indexed_block, langs, self.n_distinct)
+        searched = np.logical_or.reduce([*masks.values(), np.zeros(self.n_distinct, bool)])
+        counted = searched if selected is None else selected & ~searched
+
+        def prepare(lang: str) -> None:
+            if (searched & (self.langs == lang)).any():
+                self._indexed_block(lang)  # with the indexes the searches read
+            elif (counted & (self.langs == lang)).any():
+                self.block(lang)
+
+        _map_texts(prepare, list(lex.languages), self.n_distinct)
 
     def _searches(self, masks: Mapping[str, np.ndarray]) -> list[_Search]:
         """One search per (language, concept) with texts in scope, in the order the hits
