@@ -462,7 +462,7 @@ def _on_rows_matching(arr: pa.Array, pattern: str, change: Any) -> pa.Array:
     return pc.replace_with_mask(arr, mask, changed)
 
 
-def _compose(arr: pa.Array, lang: str | None = None) -> tuple[pa.Array, np.ndarray]:
+def _compose(arr: pa.Array, lang: str | None) -> tuple[pa.Array, np.ndarray]:
     """NFC of the texts that may compose (most do not), and which of them it changed."""
     changed = np.zeros(len(arr), dtype=bool)
     composes = _present(arr, _MAY_COMPOSE)
@@ -497,6 +497,7 @@ def _fold_array(out: pa.Array, lang: str | None) -> tuple[pa.Array, np.ndarray |
 
 
 def _fold_albanian(arr: pa.Array) -> pa.Array:
+    """ë/ç folded to e/c (:data:`_ALBANIAN_FOLDS`)."""
     for source, target in _ALBANIAN_FOLDS.items():
         arr = pc.replace_substring(arr, source, target)
     return arr
@@ -798,10 +799,9 @@ def specificity(text: str, lang: str | None = None) -> Specificity:
 
 @dataclass
 class _Block:
-    """The texts of one language: positions in the column, original and normalised."""
+    """The texts of one language: positions in the column, composed and normalised."""
 
     positions: np.ndarray
-    original: pa.Array
     composed: pa.Array  # after NFC, before the folds
     normalised: pa.Array
     shifted: np.ndarray  # normalised length differs from the original
@@ -953,8 +953,8 @@ class TextColumns:
                 pc.not_equal(pc.utf8_length(original), pc.utf8_length(normalised))
                 .to_numpy(zero_copy_only=False), dtype=bool,
             )
-            self._blocks[lang] = _Block(positions, original, composed, normalised, shifted,
-                                        ~changed, marks)
+            self._blocks[lang] = _Block(positions, composed, normalised, shifted, ~changed,
+                                        marks)
         return self._blocks[lang]
 
     def first_hits(self, scope: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:
@@ -981,7 +981,7 @@ class TextColumns:
         results = _map_texts(lambda task: task(), tasks, self.n_distinct)
         found = self._hits_frame([hit for hit in results[:len(searches)] if hit is not None])
         hits = self._spread_hits(found, row_masks) if len(found) else found
-        if selected is None or distinct_selected is None:
+        if distinct_selected is None or selected is None:  # no specificity asked for
             return hits, None
         values = np.zeros((self.n_distinct, 4), dtype=np.int64)
         for (where, column, _, _), count in zip(counts, results[len(searches):], strict=True):
@@ -1032,7 +1032,7 @@ class TextColumns:
         be searched or counted, before the threads that search them share the blocks."""
         lex = lexicon()
         searched = np.logical_or.reduce([*masks.values(), np.zeros(self.n_distinct, bool)])
-        counted = searched if selected is None else selected & ~searched
+        counted = searched if selected is None else selected
 
         def prepare(lang: str) -> None:
             if (searched & (self.langs == lang)).any():
@@ -1191,7 +1191,9 @@ class TextColumns:
         ``rows`` and for languages the lexicon lacks)."""
         selected = (np.ones(self.n_rows, dtype=bool) if rows is None
                     else np.asarray(rows, dtype=bool))
-        return self.first_hits_and_specificity({}, selected)[1]  # type: ignore[return-value]
+        table = self.first_hits_and_specificity({}, selected)[1]
+        assert table is not None  # rows were given
+        return table
 
     def _counts(self, selected: np.ndarray) -> list[tuple[np.ndarray, int, pa.Array, str]]:
         """The RE2 counts behind the specificity of the selected distinct texts: (where
@@ -1215,6 +1217,7 @@ class TextColumns:
         return counts
 
     def _specificity_frame(self, values: np.ndarray, selected: np.ndarray) -> pd.DataFrame:
+        """The counts of the distinct texts spread to the rows, zero outside ``selected``."""
         rows = values[self.distinct_of_row]
         rows[~selected] = 0
         return pd.DataFrame(
@@ -1236,11 +1239,11 @@ def _prefiltered(searches: list[_Search]) -> list[_Search]:
     wide = [i for i, search in enumerate(searches) if 2 * len(search[4]) >= block_size]
     if len(wide) < 2:
         return searches
-    block = searches[0][0]
+    normalised = searches[0][0].normalised
     scope = np.unique(np.concatenate([searches[i][4] for i in wide]))
     union = "(?i)" + "|".join(f"(?:{searches[i][3].re2_unnamed})" for i in wide)
     candidate = np.zeros(block_size, dtype=bool)
-    candidate[scope[_present(_rows_of(block.normalised, scope), union)]] = True
+    candidate[scope[_present(_rows_of(normalised, scope), union)]] = True
     narrowed = list(searches)
     for i in wide:
         block, lang, concept, pattern, local = searches[i]
