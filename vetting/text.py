@@ -877,6 +877,36 @@ def _starts(arr: pa.Array) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
 
 
+def _char_slices(texts: pa.Array, start: np.ndarray, end: np.ndarray) -> pa.Array:
+    """``texts[i][start[i]:end[i]]`` (offsets in characters) for each i, cut from the
+    UTF-8 bytes with numpy: no Python strings are made, and numpy releases the GIL the
+    other analysers are waiting for.
+
+    >>> _char_slices(pa.array(["añb", "xyz"], pa.large_string()),
+    ...              np.array([1, 0]), np.array([3, 2])).to_pylist()
+    ['ñb', 'xy']
+    """
+    data, offsets = _utf8_bytes(texts)
+    first_char = _starts(texts)
+    n_chars = np.diff(first_char)
+    end = np.clip(end, 0, n_chars)
+    start = np.clip(start, 0, end)
+    if len(data) and data.max() >= 0x80:
+        # The byte each character starts at, texts end to end, then the end of the last.
+        char_byte = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
+        byte_start = char_byte[first_char[:-1] + start]
+        byte_end = char_byte[first_char[:-1] + end]
+    else:  # ASCII: a character is a byte
+        byte_start, byte_end = offsets[:-1] + start, offsets[:-1] + end
+    lengths = byte_end - byte_start
+    new_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    picked = np.repeat(byte_start - new_offsets[:-1], lengths) + np.arange(new_offsets[-1])
+    return pa.LargeStringArray.from_buffers(
+        len(lengths), pa.py_buffer(new_offsets), pa.py_buffer(data[picked])
+    )
+
+
 def _utf8_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(UTF-8 bytes, row byte offsets rebased to 0) of a large_string array, no copies
     beyond Arrow's own compaction."""
@@ -899,7 +929,7 @@ class _Hits:
     rows: np.ndarray  # distinct-text positions
     start: np.ndarray
     end: np.ndarray
-    matched: np.ndarray  # object array of str
+    matched: pa.Array  # large_string
 
 
 # One concept search: the block, its language, the concept, its pattern and the texts
@@ -999,13 +1029,14 @@ class TextColumns:
         (language, concept) over all rows gives: language, then concept, then row."""
         lang_rank = {lang: i for i, lang in enumerate(lexicon().languages)}
         distinct_rank = np.array([lang_rank.get(lang, -1) for lang in self.langs])
-        found_concepts = found["concept"].to_numpy(dtype=object)
+        concept_codes, concept_names = pd.factorize(found["concept"])
+        code_of = {name: code for code, name in enumerate(concept_names)}
         found_rows = found["row"].to_numpy(dtype=np.int64)
         rows_parts: list[np.ndarray] = []
         hit_parts: list[np.ndarray] = []
         concept_parts: list[np.ndarray] = []
         for concept_number, (concept, mask) in enumerate(row_masks.items()):
-            of_concept = np.flatnonzero(found_concepts == concept)
+            of_concept = np.flatnonzero(concept_codes == code_of.get(concept, -1))
             if not len(of_concept):
                 continue
             hit_of_distinct = np.full(self.n_distinct, -1, dtype=np.int64)
@@ -1023,10 +1054,10 @@ class TextColumns:
         return pd.DataFrame(
             {
                 "row": rows,
-                "concept": found_concepts[hits],
+                "concept": found["concept"].array.take(hits),
                 "start": found["start"].to_numpy(dtype=np.int64)[hits],
                 "end": found["end"].to_numpy(dtype=np.int64)[hits],
-                "matched_text": found["matched_text"].to_numpy(dtype=object)[hits],
+                "matched_text": found["matched_text"].array.take(hits),
             }
         )
 
@@ -1071,14 +1102,16 @@ class TextColumns:
         columns = ["row", "concept", "start", "end", "matched_text"]
         if not found:
             return pd.DataFrame(columns=columns)
+        concepts = pa.array([hit.concept for hit in found], type=pa.large_string())
+        of_hit = np.repeat(np.arange(len(found)), [len(hit.rows) for hit in found])
         return pd.DataFrame(
             {
                 "row": np.concatenate([hit.rows for hit in found]),
-                "concept": np.repeat(np.array([hit.concept for hit in found], dtype=object),
-                                     [len(hit.rows) for hit in found]),
+                "concept": pd.array(concepts.take(pa.array(of_hit)), dtype="str"),
                 "start": np.concatenate([hit.start for hit in found]),
                 "end": np.concatenate([hit.end for hit in found]),
-                "matched_text": np.concatenate([hit.matched for hit in found]),
+                "matched_text": pd.array(pa.concat_arrays([hit.matched for hit in found]),
+                                         dtype="str"),
             }
         )
 
@@ -1146,11 +1179,10 @@ class TextColumns:
                 start[fast] = first - row_starts[rows_fast]
                 end[fast] = np.minimum(after, row_ends[rows_fast]) - row_starts[rows_fast]
                 mapped[fast] = True
-        slow = (shifted & ~mapped) | needs_python
-        # The original texts of the hit rows only, as Python strings.
-        originals = self.arrow.take(pa.array(rows, type=pa.int64())).to_pylist()
-        for i in np.flatnonzero(slow & keep):
-            text = originals[i]
+        slow = np.flatnonzero(((shifted & ~mapped) | needs_python) & keep)
+        # Only these texts become Python strings.
+        originals = self.arrow.take(pa.array(rows[slow], type=pa.int64())).to_pylist()
+        for i, text in zip(slow, originals, strict=True):
             normalised, starts, ends = normalise_with_offsets(text, lang)
             spans = _python_hits(normalised, pattern, guard)
             if not spans:
@@ -1159,10 +1191,8 @@ class TextColumns:
             start[i], end[i] = starts[spans[0][0]], ends[spans[0][1] - 1]
         if not keep.any():
             return None
-        texts = [text for text, kept in zip(originals, keep, strict=True) if kept]
         rows, start, end = rows[keep], start[keep], end[keep]
-        matched = np.empty(len(rows), dtype=object)
-        matched[:] = [text[s:e] for text, s, e in zip(texts, start, end, strict=True)]
+        matched = _char_slices(self.arrow.take(pa.array(rows, type=pa.int64())), start, end)
         return _Hits(concept, rows, start, end, matched)
 
     def _apply_guard(self, block: _Block, pattern: Pattern, guard: Pattern,
