@@ -217,3 +217,16 @@ def test_run_medians_are_pandas_medians_for_any_layout() -> None:
         expected[by_key.index.to_numpy()] = by_key.to_numpy()
         medians = engagement.Runs.of(keys, size).medians(values)
         assert np.array_equal(medians, expected, equal_nan=True)
+
+
+def test_assembled_text_columns_are_what_pandas_makes_of_them() -> None:
+    """Text goes to Arrow directly; values that are not text still convert as pandas
+    converts them, and None and NaN are missing either way."""
+    details = np.array(["a", None, np.nan, "ë 한 ไทย عربي"], dtype=object)
+    mixed = np.array(["a", 5, None, 2.5], dtype=object)
+    part = {"candidate_id": np.array(["c1"] * 4, dtype=object), "area": "engagement",
+            "signal": "s", "subject": "x", "unit": mixed, "detail": details}
+    table = engagement.assemble_findings([part])
+    for column, values in (("detail", details), ("unit", mixed)):
+        expected = pd.Series(pd.array(values, dtype="str"), name=column)
+        pd.testing.assert_series_equal(table[column], expected, check_exact=True)

@@ -12,7 +12,7 @@ from tests.conftest import SAMPLES, TODAY
 from vetting.evidence import ANALYSERS, READS_ANSWERS, analyse, analysers
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames, build_frames
 from vetting.loading import load_brief, load_portfolios
-from vetting.signals import SignalContext, combine_findings
+from vetting.signals import SignalContext, combine_findings, findings_frame
 from vetting.synthetic import synthetic_frames
 
 
@@ -62,3 +62,21 @@ def test_combining_no_findings_gives_the_empty_table() -> None:
     empty = combine_findings([])
     assert list(empty.columns) == list(FINDING_COLUMNS)
     assert empty.empty
+
+
+def test_candidate_ids_and_subjects_are_text_in_every_findings_table() -> None:
+    """An analyser that builds them as Python objects gets pandas' str, so the combined
+    column stays str and combining never converts the other tables' ids."""
+    from_objects = findings_frame(
+        pd.DataFrame({"candidate_id": pd.Series(["c1", "c2"], dtype=object),
+                      "subject": pd.Series(["a", None], dtype=object)})
+    )
+    assert from_objects["candidate_id"].dtype == "str"
+    assert from_objects["subject"].dtype == "str"
+    assert from_objects["subject"].isna().tolist() == [False, True]
+    loaded = load_portfolios(SAMPLES, TODAY)
+    context = SignalContext(today=TODAY, brief=load_brief(SAMPLES / "brief.yaml"),
+                            follower_samples=loaded.follower_samples)
+    findings = analyse(build_frames(loaded.portfolios), context)
+    assert findings["candidate_id"].dtype == "str"
+    assert findings["subject"].dtype == "str"

@@ -143,9 +143,11 @@ def _area_levels(findings: pd.DataFrame, rubric: Rubric) -> _AreaLevels:
     knockout = np.zeros(len(rows), dtype=bool)
     knockout[flagged] = severity == "knockout"
 
-    candidate_codes, candidate_ids = pd.factorize(
-        findings["candidate_id"].to_numpy(dtype=object)[rows], sort=True
-    )
+    # Factorised as stored (Arrow-backed text is not turned into Python strings first);
+    # the few distinct ids become Python strings afterwards.
+    candidate_codes, distinct_ids = pd.factorize(findings["candidate_id"].array.take(rows),
+                                                 sort=True)
+    candidate_ids = np.asarray(distinct_ids, dtype=object)
     knockout_ids = candidate_ids[np.unique(candidate_codes[knockout & (candidate_codes >= 0)])]
     area_codes, areas = pd.factorize(findings["area"], sort=True)
     area_codes = area_codes[rows]

@@ -40,12 +40,18 @@ def findings_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame
     frame = pd.DataFrame(rows) if not isinstance(rows, pd.DataFrame) else rows
     frame = frame.reindex(columns=list(FINDING_COLUMNS))
     # astype costs a frame rebuild even when nothing changes: convert only what needs it.
-    to_float = {
+    to_type: dict[str, str] = {
         column: "float64"
         for column in ("value", "suggested_level", "confidence")
         if frame[column].dtype != np.float64
     }
-    return frame.astype(to_float) if to_float else frame
+    # Candidate ids and subjects are pandas' str in every table (most analysers make
+    # them so anyway): one table of Python objects would make the combined column
+    # objects, and combining would convert every other table's ids to objects.
+    to_type |= {
+        column: "str" for column in ("candidate_id", "subject") if frame[column].dtype != "str"
+    }
+    return frame.astype(to_type) if to_type else frame
 
 
 def combine_findings(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
