@@ -61,8 +61,9 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
 
     The shared analysis of the written answers runs on a second thread while the other
     analysers run on this one: it is mostly RE2 passes in Arrow, which release the GIL,
-    so both cores work. The analysers that read it are then shared between the two
-    threads.
+    so both cores work. While this thread waits for it, the analysers that read it do
+    the part that needs no answers (their ``prepare``, when they have one). They are then
+    shared between the two threads.
     """
     table = dict(analysers())
     reading = [name for name in ANALYSERS if name in READS_ANSWERS]
@@ -77,6 +78,10 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
         shared = pool.submit(answer_analysis, frames)
         later = pool.submit(run, on_second)  # after the shared analysis, on its thread
         found = run([name for name in ANALYSERS if name not in READS_ANSWERS])
+        for name in on_first:
+            prepare = getattr(_module(name), "prepare", None)
+            if prepare is not None:
+                prepare(frames)
         shared.result()  # raises the thread's error, if any
         found |= run(on_first)
         found |= later.result()

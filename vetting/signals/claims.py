@@ -15,6 +15,7 @@ import pandas as pd
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._memo import remember_last
 from vetting.signals.strategy import answer_analysis, anti_hits, flag_columns
 from vetting.text import detect_languages, first_hits, lexicon
 
@@ -39,7 +40,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
             "order": 0,
         }
     )
-    found = pd.concat([answer_rows, _case_hits(frames)], ignore_index=True)
+    found = pd.concat([answer_rows, case_claims(frames.cases)], ignore_index=True)
     if found.empty:
         return findings_frame([])
     counts = found.groupby(_CID).size().rename("n_places")
@@ -72,10 +73,17 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     )
 
 
-def _case_hits(frames: PortfolioFrames) -> pd.DataFrame:
+def prepare(frames: PortfolioFrames) -> None:
+    """The claims in the case studies, which need no answers: worked out while the
+    evidence engine waits for the answers to be analysed (:func:`analyse` then finds
+    them remembered)."""
+    case_claims(frames.cases)
+
+
+@remember_last
+def case_claims(cases: pd.DataFrame) -> pd.DataFrame:
     """First claim per case-study text (tactics, objective). Short texts whose language
     cannot be told are tried as English and as Albanian (both Latin script)."""
-    cases = frames.cases
     columns = [_CID, "subject", "where", "matched_text", "start", "end", "order"]
     if cases.empty:
         return pd.DataFrame(columns=columns)

@@ -27,6 +27,7 @@ from pandas.api.extensions import ExtensionArray
 from vetting.benchmarks import PER_FOLLOWER, PER_VIEW, Benchmarks, load_benchmarks
 from vetting.frames import FINDING_COLUMNS, PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._memo import remember_last
 from vetting.signals._thresholds import (
     distinct_members,
     formatted,
@@ -140,24 +141,16 @@ class SharedInputs:
     posts: Columns  # :func:`recent_posts` against ``frames.accounts``
 
 
-# The last (accounts, posts, limit, inputs), replaced in one assignment so that threads (the
-# app serves sessions in threads) never see a key with another table's inputs.
-_last_shared: tuple[pd.DataFrame, pd.DataFrame, int, SharedInputs] | None = None
-
-
 def shared_inputs(frames: PortfolioFrames, limit: int) -> SharedInputs:
-    """Subjects and recent posts, computed once for both signals (the same frames object
-    is passed to each in turn). Positions are rows of ``frames.accounts``; read-only."""
-    global _last_shared
-    last = _last_shared
-    if (last is not None and last[0] is frames.accounts and last[1] is frames.posts
-            and last[2] == limit):
-        return last[3]
-    accounts = frames.accounts.reset_index(drop=True)
-    value = SharedInputs(subject=subjects(accounts),
-                         posts=recent_posts(frames.posts, accounts, limit))
-    _last_shared = (frames.accounts, frames.posts, limit, value)
-    return value
+    """Subjects and recent posts, computed once for both signals. Positions are rows of
+    ``frames.accounts``; read-only."""
+    return _shared_inputs(frames.accounts, frames.posts, limit)
+
+
+@remember_last
+def _shared_inputs(accounts: pd.DataFrame, posts: pd.DataFrame, limit: int) -> SharedInputs:
+    accounts = accounts.reset_index(drop=True)
+    return SharedInputs(subject=subjects(accounts), posts=recent_posts(posts, accounts, limit))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._memo import remember_last
 from vetting.signals._thresholds import place_in_run
 from vetting.signals.strategy import (
     AnswerAnalysis,
@@ -50,7 +51,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     parts = [
         answer_findings(analysis, QUESTIONS, AREA),
         _answers_level(analysis),
-        _kpi_findings(frames),
+        kpi_findings(frames.kpis, frames.candidates, frames.answers),
         _attribution_flags(analysis),
     ]
     parts = [part for part in parts if len(part)]
@@ -154,30 +155,26 @@ def classify_kpi_names(names: pd.Series) -> pd.DataFrame:
     return result
 
 
-# The last (KPI table, kinds) pair: repeatability and measurement classify the same KPI
-# names. Replaced in one assignment, so threads never see another table's kinds.
-_last_kinds: tuple[pd.DataFrame, pd.DataFrame] | None = None
-
-
+@remember_last
 def kpi_kinds(kpis: pd.DataFrame) -> pd.DataFrame:
     """:func:`classify_kpi_names` of a KPI table's names (indexed like the table),
-    computed once for the analysers that read it (the same frames object is passed to
-    each in turn)."""
-    global _last_kinds
-    last = _last_kinds
-    if last is not None and last[0] is kpis:
-        return last[1]
-    kinds = classify_kpi_names(kpis["name"])
-    _last_kinds = (kpis, kinds)
-    return kinds
+    computed once for repeatability and measurement, which both classify them."""
+    return classify_kpi_names(kpis["name"])
 
 
-def _kpi_findings(frames: PortfolioFrames) -> pd.DataFrame:
-    """Share of case-study KPIs with a definition; undefined and vanity-only flags."""
+def prepare(frames: PortfolioFrames) -> None:
+    """The findings that need no answers, worked out while the evidence engine waits
+    for the answers to be analysed (:func:`analyse` then finds them remembered)."""
+    kpi_findings(frames.kpis, frames.candidates, frames.answers)
+
+
+@remember_last
+def kpi_findings(kpis: pd.DataFrame, candidates_table: pd.DataFrame,
+                 answers: pd.DataFrame) -> pd.DataFrame:
+    """Share of case-study KPIs with a definition; undefined and vanity-only flags (for
+    every candidate in the three tables)."""
     judging = lexicon().judging
-    kpis = frames.kpis
-    ids = pd.concat([frames.candidates[_CID], frames.answers[_CID], kpis[_CID]],
-                    ignore_index=True)
+    ids = pd.concat([candidates_table[_CID], answers[_CID], kpis[_CID]], ignore_index=True)
     candidates = pd.Index(pd.unique(ids))
     if len(candidates) == 0:
         return findings_frame([])

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, findings_frame
+from vetting.signals._memo import remember_last
 from vetting.signals._thresholds import id_rank, names_of_true, run_starts
 from vetting.text import TextColumns, lexicon
 
@@ -78,31 +79,20 @@ class AnswerAnalysis:
     status: np.ndarray
 
 
-# The last (answers table, analysis) pair, replaced in one assignment so that threads
-# (the app serves sessions in threads) never see a key with another table's analysis.
-_last: tuple[pd.DataFrame, AnswerAnalysis] | None = None
-
-
 def answer_analysis(frames: PortfolioFrames) -> AnswerAnalysis:
     """The shared analysis of the answers table, computed once for the four signals
-    that read it (the same frames object is passed to each in turn)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is frames.answers:
-        return last[1]
-    value = _analyse_answers(frames)
-    _last = (frames.answers, value)
-    return value
+    that read it."""
+    return _analyse_answers(frames.answers, frames.candidates)
 
 
-def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
+@remember_last
+def _analyse_answers(raw: pd.DataFrame, candidates: pd.DataFrame) -> AnswerAnalysis:
     """See :class:`AnswerAnalysis`. Questions, languages, statuses and concepts are
     integer codes here, so that per-answer lookups are numpy indexing (not string maps
     or merges), and the text columns are built in Arrow from their distinct pieces."""
     lex = lexicon()
     judging = lex.judging
     questions = list(question_sources())
-    raw = frames.answers
     # Each answer's question by position in `questions` (-1: not a strategy question),
     # looked up once per distinct question id.
     codes, distinct = pd.factorize(raw["question_id"])
@@ -194,9 +184,9 @@ def _analyse_answers(frames: PortfolioFrames) -> AnswerAnalysis:
             answers.index,
         ),
     )
-    ids = pd.concat([frames.candidates[_CID], raw[_CID]], ignore_index=True)
+    ids = pd.concat([candidates[_CID], raw[_CID]], ignore_index=True)
     # pd.factorize numbers the ids in the order pd.unique lists them.
-    candidate = pd.factorize(ids, use_na_sentinel=False)[0][len(frames.candidates):]
+    candidate = pd.factorize(ids, use_na_sentinel=False)[0][len(candidates):]
     return AnswerAnalysis(
         answers=answers, hits=hits, candidates=pd.Index(pd.unique(ids), name=_CID),
         candidate=candidate[question_of_raw >= 0], question=question, status=status,
