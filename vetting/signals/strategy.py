@@ -106,6 +106,10 @@ def _analyse_answers(raw: pd.DataFrame, candidates: pd.DataFrame) -> AnswerAnaly
     status, supported, min_chars = _statuses(lang, length.to_numpy())
     judged = status == Status.JUDGED
     checkable = supported & (status != Status.BLANK)
+    # Claims in answers whose language cannot be told, searched first: the concept
+    # searches below keep both cores busy to their end, after which this would run alone.
+    unknown = np.flatnonzero(lang.isna().to_numpy() & (status != Status.BLANK))
+    unknown_claims = _unknown_language_claims(text, unknown)
 
     concept_ids = list(lex.concepts)
     number_of = {concept: number for number, concept in enumerate(concept_ids)}
@@ -127,8 +131,7 @@ def _analyse_answers(raw: pd.DataFrame, candidates: pd.DataFrame) -> AnswerAnaly
                 scope[concept] = mask
     found, spec = columns.first_hits_and_specificity(scope, judged)
     assert spec is not None
-    unknown = np.flatnonzero(lang.isna().to_numpy() & (status != Status.BLANK))
-    hits = pd.concat([found, _unknown_language_claims(text, unknown)], ignore_index=True)
+    hits = pd.concat([found, unknown_claims], ignore_index=True)
     hits = hits.astype({"row": np.int64, "start": np.int64, "end": np.int64})
     hit_concept = _codes_of(hits["concept"], number_of)
     # The first hit per (row, concept), as drop_duplicates would keep it.
