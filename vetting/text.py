@@ -600,21 +600,24 @@ def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Seri
     en or sq (or another Latin language listed there, which the lexicon lacks). None
     when a text has too few letters or function words to tell.
     """
+    result = _languages_of(_arrow(texts) if arrow is None else arrow)
+    return pd.Series(result, index=texts.index, dtype=object)
+
+
+def _languages_of(texts: pa.Array) -> np.ndarray:
+    """:func:`detect_languages` of an Arrow column, as an object array."""
     if len(texts) == 0:
-        return pd.Series(np.full(0, None, dtype=object), index=texts.index, dtype=object)
+        return np.full(0, None, dtype=object)
     # The first few hundred characters tell the language as well as the whole text, and
     # answers repeat: each distinct prefix is detected once.
     prefix_chars = int(lexicon().detection.get("prefix_chars", 400))
-    prefixes = pc.utf8_slice_codeunits(_arrow(texts) if arrow is None else arrow, 0,
-                                       prefix_chars)
-    encoded = pc.dictionary_encode(prefixes)
+    encoded = pc.dictionary_encode(pc.utf8_slice_codeunits(texts, 0, prefix_chars))
     codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
     # Each text is told on its own, so halves can run on both cores.
     distinct = encoded.dictionary
     half = (len(distinct) + 1) // 2
     halves = [distinct.slice(0, half), distinct.slice(half)]
-    result = np.concatenate(_map_texts(_detect_distinct, halves, len(distinct)))[codes]
-    return pd.Series(result, index=texts.index, dtype=object)
+    return np.concatenate(_map_texts(_detect_distinct, halves, len(distinct)))[codes]
 
 
 def _detect_distinct(arr: pa.Array) -> np.ndarray:
@@ -957,14 +960,23 @@ class TextColumns:
 
     def __init__(self, texts: pd.Series, langs: pd.Series | None = None) -> None:
         row_texts = _arrow(texts)
-        detected = detect_languages(texts, arrow=row_texts) if langs is None else langs
-        row_langs = detected.to_numpy(dtype=object)
+        if langs is None:
+            # A detected language depends on the text alone: the distinct texts are the
+            # distinct pairs, and only they are detected. (Arrow numbers the distinct
+            # values in the order they first appear.)
+            encoded = pc.dictionary_encode(row_texts)
+            self.arrow = encoded.dictionary
+            self.distinct_of_row = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
+            self.langs = _languages_of(self.arrow)
+            row_langs = self.langs[self.distinct_of_row]
+        else:
+            row_langs = langs.to_numpy(dtype=object)
+            first_rows, self.distinct_of_row = _distinct_pairs(row_texts, row_langs)
+            self.arrow = row_texts.take(pa.array(first_rows, type=pa.int64()))
+            self.langs = row_langs[first_rows]
         self.row_langs = pd.Series(row_langs, index=texts.index, dtype=object)
-        first_rows, self.distinct_of_row = _distinct_pairs(row_texts, row_langs)
         self.n_rows = len(row_langs)
-        self.arrow = row_texts.take(pa.array(first_rows, type=pa.int64()))
         self.n_distinct = len(self.arrow)
-        self.langs = row_langs[first_rows]
         self._blocks: dict[str | None, _Block] = {}
 
     def _distinct_mask(self, row_mask: np.ndarray) -> np.ndarray:
