@@ -143,7 +143,8 @@ def main() -> None:
         prepare = answer_analysis if name in READS_ANSWERS else None
         split = best_of(max(1, runs - 2), with_answers_analysed(analyser), frames, prepare)
         print(f"    {name:<58} {split:6.3f} s")
-    parts = [analyser(frames, context) for _, analyser in analysers()]
+    # As evidence.analyse combines them: the analysers with findings.
+    parts = [part for _, analyser in analysers() if len(part := analyser(frames, context))]
     split = best_of(max(1, runs - 2), lambda _: combine_findings(parts), frames)
     print(f"    {'combine the findings':<58} {split:6.3f} s")
     findings = combine_findings(parts)
