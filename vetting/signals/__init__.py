@@ -6,6 +6,11 @@ Every analyser has the same shape::
 
 and returns a table with exactly the columns of :data:`vetting.frames.FINDING_COLUMNS`,
 one row per finding, computed vectorised across all candidates in ``frames``.
+
+An analyser that reads the shared analysis of the written answers may also have
+``prepare(frames) -> None``: the part of its work that needs no answers, which
+:func:`vetting.evidence.analyse` runs while the answers are still being analysed and
+which ``analyse`` then finds remembered (:func:`vetting.signals._memo.remember_last`).
 """
 
 from __future__ import annotations
