@@ -149,14 +149,36 @@ def formatted(values: np.ndarray | pd.Series, spec: str) -> np.ndarray:
     first multiplies by 100 in floating point (as CPython does), then the value is rounded
     half to even at the last decimal. Scaling by 10**decimals may be off by half a unit in
     the last place, so a value that close to a rounding tie is grouped only with itself.
+
+    >>> formatted(np.array([1234.4, 1234.2, 0.5]), ",.0f").tolist()
+    ['1,234', '1,234', '0']
     """
+    texts, codes = _formatted_distinct(values, spec)
+    return np.array(texts, dtype=object)[codes] if texts else np.empty(0, dtype=object)
+
+
+def formatted_text(values: np.ndarray | pd.Series, spec: str) -> pa.Array:
+    """:func:`formatted` as an Arrow text column, for details joined in Arrow
+    (:func:`join_arrays`): only the distinct texts are Python strings.
+
+    >>> formatted_text(np.array([0.25, 0.25]), "+.0%").to_pylist()
+    ['+25%', '+25%']
+    """
+    texts, codes = _formatted_distinct(values, spec)
+    return take_text(pa.array(texts, type=pa.large_string()), codes)
+
+
+def _formatted_distinct(values: np.ndarray | pd.Series, spec: str
+                        ) -> tuple[list[str], np.ndarray]:
+    """(the distinct texts, each value's position among them) of :func:`formatted`."""
     values = np.array(values, dtype=float)
     fixed = _FIXED_POINT.fullmatch(spec)
     if fixed is None:
         keys = values
     else:
         keys = _digits_shown(values, int(fixed[1]), percent=fixed[2] == "%")
-    texts = np.empty(len(values), dtype=object)
+    texts: list[str] = []
+    codes = np.zeros(len(values), dtype=np.int64)
     # Values whose digits are sure are grouped by them; the rest by their own bits.
     sure = ~np.isnan(keys)
     unsure = ~sure
@@ -167,15 +189,29 @@ def formatted(values: np.ndarray | pd.Series, spec: str) -> np.ndarray:
         if whole.any():
             distinct, inverse = np.unique(keys[whole].astype(np.int64), return_inverse=True)
             int_spec = spec.removesuffix(".0f") + "d"
-            texts[whole] = np.array([format(value, int_spec) for value in distinct.tolist()],
-                                    dtype=object)[inverse]
+            codes[whole] = len(texts) + inverse.reshape(-1)
+            texts += [format(value, int_spec) for value in distinct.tolist()]
         sure &= ~whole
     for group, group_keys in ((sure, keys), (unsure, values)):
         if group.any():
             members, inverse = distinct_members(values[group], group_keys[group])
-            texts[group] = np.array([format(value, spec) for value in members],
-                                    dtype=object)[inverse]
-    return texts
+            codes[group] = len(texts) + inverse.reshape(-1)
+            texts += [format(value, spec) for value in members]
+    return texts, codes
+
+
+def take_text(distinct: pa.Array, codes: np.ndarray) -> pa.Array:
+    """A text column taken from its few distinct values (null where the code is -1)."""
+    missing = codes < 0
+    indices = pa.array(codes, type=pa.int64(), mask=missing if missing.any() else None)
+    return distinct.take(indices)
+
+
+def join_arrays(*parts: pa.Array | str) -> pa.Array:
+    """Arrow text columns and literals concatenated row by row (null in, null out)."""
+    arrays = [pa.scalar(part, pa.large_string()) if isinstance(part, str) else part
+              for part in parts]
+    return pc.binary_join_element_wise(*arrays, pa.scalar("", pa.large_string()))
 
 
 def _digits_shown(values: np.ndarray, decimals: int, percent: bool) -> np.ndarray:

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 
 from vetting.benchmarks import Benchmarks, load_benchmarks
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext
-from vetting.signals._thresholds import formatted
+from vetting.signals._thresholds import formatted, formatted_text, join_arrays, take_text
 from vetting.signals.engagement import (
     Columns,
     Part,
@@ -608,32 +610,40 @@ def _growth_engagement_findings(acc: Accounts, posts: Columns, h: Columns,
     rows = _base(acc, "growth_without_engagement")
     rows["value"] = np.where(enough, engagement_growth * 100, np.nan)
     rows["unit"] = "% change in median engagement per post"
-    growth_text = formatted(follower_growth[enough], "+.0%")
-    comparison = np.full(size, "follower growth over the same posts", dtype=object)
-    comparison[enough] = "followers " + growth_text + " over the same posts"
-    rows["comparison"] = comparison
+    growth_text = formatted_text(follower_growth[enough], "+.0%")
+    rows["comparison"] = _where(enough, join_arrays("followers ", growth_text,
+                                                    " over the same posts"),
+                                "follower growth over the same posts")
     rows["benchmark_source"] = None
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
     rows["flag"] = np.where(flat, "growth_without_engagement", None)
     rows["severity"] = np.where(flat, "serious", None)
     rows["confidence"] = np.where(enough, np.clip(n_half / 10.0, 0.2, 1.0), 0.0)
-    detail = np.full(size, "Not enough data: needs follower history covering at least "
-                           f"{2 * t['min_posts_per_half']} dated posts to compare growth with "
-                           "engagement.", dtype=object)
-    detail[enough] = [
-        f"Followers went from about {a} to {c} ({fg}) while median engagement per post went "
-        f"from {x} to {y} ({eg}): "
-        + ("the new followers do not engage." if flag else
-           "engagement kept pace with the audience." if j else
-           "followers grew too little to test.")
-        for j, flag, a, c, fg, x, y, eg in lists(
-            judged[enough], flat[enough], formatted(f0[enough], ",.0f"),
-            formatted(f1[enough], ",.0f"), growth_text, formatted(e0[enough], ",.0f"),
-            formatted(e1[enough], ",.0f"), formatted(engagement_growth[enough], "+.0%"))
-    ]
-    rows["detail"] = detail
+    verdicts = pa.array(["the new followers do not engage.",
+                         "engagement kept pace with the audience.",
+                         "followers grew too little to test."], type=pa.large_string())
+    verdict = take_text(verdicts, np.select([flat, judged], [0, 1], 2)[enough])
+    rows["detail"] = _where(
+        enough,
+        join_arrays(
+            "Followers went from about ", formatted_text(f0[enough], ",.0f"), " to ",
+            formatted_text(f1[enough], ",.0f"), " (", growth_text,
+            ") while median engagement per post went from ",
+            formatted_text(e0[enough], ",.0f"), " to ", formatted_text(e1[enough], ",.0f"),
+            " (", formatted_text(engagement_growth[enough], "+.0%"), "): ", verdict,
+        ),
+        "Not enough data: needs follower history covering at least "
+        f"{2 * t['min_posts_per_half']} dated posts to compare growth with engagement.",
+    )
     return rows
+
+
+def _where(chosen: np.ndarray, texts: pa.Array, otherwise: str) -> pa.Array:
+    """``texts`` (one per True in ``chosen``) in the chosen rows, ``otherwise`` in the
+    rest, as one Arrow text column."""
+    filler = pa.repeat(pa.scalar(otherwise, pa.large_string()), len(chosen))
+    return pc.replace_with_mask(filler, pa.array(chosen, type=pa.bool_()), texts)
 
 
 # --------------------------------------------------------------------------- assembly

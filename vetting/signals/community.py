@@ -17,17 +17,15 @@ import pyarrow.compute as pc
 
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
-from vetting.signals._thresholds import id_rank, run_starts
+from vetting.signals._thresholds import id_rank, join_arrays, run_starts, take_text
 from vetting.signals.strategy import (
     AnswerAnalysis,
     Status,
     answer_analysis,
     flag_columns,
-    join_arrays,
     large_text,
     number_text,
     question_sources,
-    take_text,
 )
 from vetting.text import duration_hours, lexicon
 

@@ -325,6 +325,8 @@ def _text(part: Part, column: str) -> ExtensionArray:
         return pd.array([value], dtype="str").take(np.zeros(rows_in(part), dtype=np.intp))
     if isinstance(value, ExtensionArray) and value.dtype == "str":
         return value
+    if isinstance(value, pa.Array):  # joined in Arrow already
+        return pd.array(value, dtype="str")
     values = np.asarray(value, dtype=object)
     try:
         # Straight to Arrow (None and NaN become missing): about twice as fast as

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext, findings_frame
 from vetting.signals._memo import remember_last
-from vetting.signals._thresholds import place_in_run
+from vetting.signals._thresholds import join_arrays, place_in_run, take_text
 from vetting.signals.strategy import (
     AnswerAnalysis,
     Status,
@@ -28,13 +28,11 @@ from vetting.signals.strategy import (
     answer_findings,
     anti_concept_flags,
     flag_columns,
-    join_arrays,
     join_per_row,
     large_text,
     level_from_score,
     number_text,
     question_sources,
-    take_text,
     text_or_empty,
 )
 from vetting.text import first_hits, lexicon

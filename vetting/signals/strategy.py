@@ -27,7 +27,13 @@ from vetting.frames import PortfolioFrames
 from vetting.rubrics import strategy_questions
 from vetting.signals import SignalContext, findings_frame
 from vetting.signals._memo import remember_last
-from vetting.signals._thresholds import id_rank, names_of_true, run_starts
+from vetting.signals._thresholds import (
+    id_rank,
+    join_arrays,
+    names_of_true,
+    run_starts,
+    take_text,
+)
 from vetting.text import TextColumns, lexicon
 
 AREA = "strategy_depth"
@@ -342,13 +348,6 @@ def str_column(values: pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(values, dtype="str"), index=index)
 
 
-def take_text(distinct: pa.Array, codes: np.ndarray) -> pa.Array:
-    """A text column taken from its few distinct values (null where the code is -1)."""
-    missing = codes < 0
-    indices = pa.array(codes, type=pa.int64(), mask=missing if missing.any() else None)
-    return distinct.take(indices)
-
-
 def number_text(numbers: np.ndarray) -> pa.Array:
     """Integers as decimal text, each distinct value formatted once."""
     codes, distinct = pd.factorize(np.asarray(numbers))
@@ -392,12 +391,6 @@ def quoted_text(matched: pd.Series, limit: int) -> pa.Array:
     codes, distinct = pd.factorize(matched, use_na_sentinel=False)
     quoted = _quote(pd.Series(np.asarray(distinct, dtype=object), dtype=object), limit)
     return take_text(large_text(quoted), codes)
-
-
-def join_arrays(*parts: pa.Array | str) -> pa.Array:
-    """Arrow text columns and literals concatenated row by row (null in, null out)."""
-    arrays = [pa.scalar(part, _LARGE) if isinstance(part, str) else part for part in parts]
-    return pc.binary_join_element_wise(*arrays, pa.scalar("", _LARGE))
 
 
 # --------------------------------------------------------------------------- shared findings
