@@ -207,6 +207,26 @@ def take_text(distinct: pa.Array, codes: np.ndarray) -> pa.Array:
     return distinct.take(indices)
 
 
+def texts_by_case(size: int, otherwise: str, *cases: tuple[np.ndarray, pa.Array]
+                  ) -> pa.Array:
+    """One Arrow text column of ``size`` rows: for each (mask, texts) case, ``texts`` (one
+    per True row of ``mask``) in its rows; ``otherwise`` in rows no case covers. The
+    masks must not overlap.
+
+    >>> texts_by_case(4, "-", (np.array([True, False, False, True]), pa.array(["a", "b"])),
+    ...               (np.array([False, True, False, False]), pa.array(["c"]))).to_pylist()
+    ['a', 'c', '-', 'b']
+    """
+    pieces = [pa.array([otherwise], type=pa.large_string())]
+    index = np.zeros(size, dtype=np.int64)
+    offset = 1
+    for mask, texts in cases:
+        index[mask] = offset + np.arange(len(texts))
+        pieces.append(texts.cast(pa.large_string()))
+        offset += len(texts)
+    return pa.concat_arrays(pieces).take(pa.array(index))
+
+
 def join_arrays(*parts: pa.Array | str) -> pa.Array:
     """Arrow text columns and literals concatenated row by row (null in, null out)."""
     arrays = [pa.scalar(part, pa.large_string()) if isinstance(part, str) else part

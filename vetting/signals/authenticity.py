@@ -21,13 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 
 from vetting.benchmarks import Benchmarks, load_benchmarks
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext
-from vetting.signals._thresholds import formatted, formatted_text, join_arrays, take_text
+from vetting.signals._thresholds import (
+    formatted,
+    formatted_text,
+    join_arrays,
+    take_text,
+    texts_by_case,
+)
 from vetting.signals.engagement import (
     Columns,
     Part,
@@ -272,6 +277,15 @@ def _day_strings(days: np.ndarray) -> np.ndarray:
     return np.where(known, texts[inverse], "unknown")
 
 
+def _day_text(days: np.ndarray) -> pa.Array:
+    """:func:`_day_strings` as an Arrow text column."""
+    return pa.array(_day_strings(days), type=pa.large_string())
+
+
+def _rows(texts: pa.Array, mask: np.ndarray) -> pa.Array:
+    return texts.filter(pa.array(mask, type=pa.bool_()))
+
+
 def _per_account(values: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
     """``values`` placed at their account positions; NaN for the other accounts."""
     out = np.full(size, np.nan)
@@ -329,14 +343,15 @@ def _history_findings(iv: Columns, acc: Accounts, b: Benchmarks) -> list[Part]:
     rows = _base(acc, "follower_growth_burst")
     rows["value"] = np.where(enough, top["z"], np.nan)
     rows["unit"] = "robust z (spreads above own median daily growth)"
-    baseline = formatted(top["baseline"], "+,.0f")
-    comparison = np.full(size, "the account's own median daily growth", dtype=object)
-    comparison[enough] = [
-        f"the account's own median daily growth ({bl}/day, spread {s}/day); "
-        f"burst at z >= {t['burst_z']:g}"
-        for bl, s in lists(baseline[enough], formatted(top["sigma"][enough], ",.0f"))
-    ]
-    rows["comparison"] = comparison
+    baseline = formatted_text(top["baseline"], "+,.0f")
+    rows["comparison"] = texts_by_case(
+        size, "the account's own median daily growth",
+        (enough, join_arrays(
+            "the account's own median daily growth (", _rows(baseline, enough), "/day, spread ",
+            formatted_text(top["sigma"][enough], ",.0f"),
+            f"/day); burst at z >= {t['burst_z']:g}",
+        )),
+    )
     over_ceiling = burst & (top["rate"] > ceiling)
     rows["benchmark_source"] = np.where(over_ceiling, ceiling_source, None)
     rows["benchmark_year"] = np.nan
@@ -345,32 +360,36 @@ def _history_findings(iv: Columns, acc: Accounts, b: Benchmarks) -> list[Part]:
     rows["severity"] = np.where(burst, "serious", None)
     rows["confidence"] = confidence
 
-    detail = np.full(size, "Not enough data: no follower history given, so growth bursts "
-                           "cannot be checked.", dtype=object)
     few = ~enough & (n_intervals > 0)
-    detail[few] = [
-        f"Not enough data: {k} dated follower counts given; at least {t['min_points']} are "
-        "needed to judge growth bursts."
-        for k in formatted(n_intervals[few] + 1, ".0f")
-    ]
     quiet = enough & ~burst
-    detail[quiet] = [
-        f"No growth burst in {k} intervals: the largest deviation is z = {z} against the "
-        f"account's own median growth of {bl}/day."
-        for k, z, bl in lists(formatted(n_intervals[quiet], ".0f"),
-                              formatted(top["z"][quiet], ".1f"), baseline[quiet])
-    ]
-    detail[burst] = [
-        f"{nb:.0f} burst(s); the largest: +{g:,.0f} followers between {s} and {e}, about "
-        f"{x:,.0f} above the account's own baseline of {bl}/day (z = {z:.0f})."
-        + (f" That is {r:,.0f}/day; {ceiling_source} notes ads rarely bring more than "
-           f"{ceiling:,.0f} a day." if over else "")
-        for nb, g, s, e, x, bl, z, r, over in lists(
-            n_bursts[burst], top["gained"][burst], _day_strings(top["start_day"][burst]),
-            _day_strings(top["end_day"][burst]), top["excess"][burst], baseline[burst],
-            top["z"][burst], top["rate"][burst], over_ceiling[burst])
-    ]
-    rows["detail"] = detail
+    over = over_ceiling[burst]
+    rows["detail"] = texts_by_case(
+        size,
+        "Not enough data: no follower history given, so growth bursts cannot be checked.",
+        (few, join_arrays(
+            "Not enough data: ", formatted_text(n_intervals[few] + 1, ".0f"),
+            f" dated follower counts given; at least {t['min_points']} are needed to judge "
+            "growth bursts.",
+        )),
+        (quiet, join_arrays(
+            "No growth burst in ", formatted_text(n_intervals[quiet], ".0f"),
+            " intervals: the largest deviation is z = ", formatted_text(top["z"][quiet], ".1f"),
+            " against the account's own median growth of ", _rows(baseline, quiet), "/day.",
+        )),
+        (burst, join_arrays(
+            formatted_text(n_bursts[burst], ".0f"), " burst(s); the largest: +",
+            formatted_text(top["gained"][burst], ",.0f"), " followers between ",
+            _day_text(top["start_day"][burst]), " and ", _day_text(top["end_day"][burst]),
+            ", about ", formatted_text(top["excess"][burst], ",.0f"),
+            " above the account's own baseline of ", _rows(baseline, burst), "/day (z = ",
+            formatted_text(top["z"][burst], ".0f"), ").",
+            texts_by_case(len(over), "", (over, join_arrays(
+                " That is ", formatted_text(top["rate"][burst][over], ",.0f"),
+                f"/day; {ceiling_source} notes ads rarely bring more than "
+                f"{ceiling:,.0f} a day.",
+            ))),
+        )),
+    )
     out = [rows]
 
     step = float(t["round_step"])
@@ -611,9 +630,10 @@ def _growth_engagement_findings(acc: Accounts, posts: Columns, h: Columns,
     rows["value"] = np.where(enough, engagement_growth * 100, np.nan)
     rows["unit"] = "% change in median engagement per post"
     growth_text = formatted_text(follower_growth[enough], "+.0%")
-    rows["comparison"] = _where(enough, join_arrays("followers ", growth_text,
-                                                    " over the same posts"),
-                                "follower growth over the same posts")
+    rows["comparison"] = texts_by_case(
+        size, "follower growth over the same posts",
+        (enough, join_arrays("followers ", growth_text, " over the same posts")),
+    )
     rows["benchmark_source"] = None
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
@@ -624,26 +644,19 @@ def _growth_engagement_findings(acc: Accounts, posts: Columns, h: Columns,
                          "engagement kept pace with the audience.",
                          "followers grew too little to test."], type=pa.large_string())
     verdict = take_text(verdicts, np.select([flat, judged], [0, 1], 2)[enough])
-    rows["detail"] = _where(
-        enough,
-        join_arrays(
+    rows["detail"] = texts_by_case(
+        size,
+        "Not enough data: needs follower history covering at least "
+        f"{2 * t['min_posts_per_half']} dated posts to compare growth with engagement.",
+        (enough, join_arrays(
             "Followers went from about ", formatted_text(f0[enough], ",.0f"), " to ",
             formatted_text(f1[enough], ",.0f"), " (", growth_text,
             ") while median engagement per post went from ",
             formatted_text(e0[enough], ",.0f"), " to ", formatted_text(e1[enough], ",.0f"),
             " (", formatted_text(engagement_growth[enough], "+.0%"), "): ", verdict,
-        ),
-        "Not enough data: needs follower history covering at least "
-        f"{2 * t['min_posts_per_half']} dated posts to compare growth with engagement.",
+        )),
     )
     return rows
-
-
-def _where(chosen: np.ndarray, texts: pa.Array, otherwise: str) -> pa.Array:
-    """``texts`` (one per True in ``chosen``) in the chosen rows, ``otherwise`` in the
-    rest, as one Arrow text column."""
-    filler = pa.repeat(pa.scalar(otherwise, pa.large_string()), len(chosen))
-    return pc.replace_with_mask(filler, pa.array(chosen, type=pa.bool_()), texts)
 
 
 # --------------------------------------------------------------------------- assembly
