@@ -227,6 +227,11 @@ def texts_by_case(size: int, otherwise: str, *cases: tuple[np.ndarray, pa.Array]
     return pa.concat_arrays(pieces).take(pa.array(index))
 
 
+def select_text(texts: pa.Array, mask: np.ndarray) -> pa.Array:
+    """The texts of the rows where ``mask`` is True."""
+    return texts.filter(pa.array(mask, type=pa.bool_()))
+
+
 def join_arrays(*parts: pa.Array | str) -> pa.Array:
     """Arrow text columns and literals concatenated row by row (null in, null out)."""
     arrays = [pa.scalar(part, pa.large_string()) if isinstance(part, str) else part

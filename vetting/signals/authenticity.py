@@ -30,6 +30,7 @@ from vetting.signals._thresholds import (
     formatted,
     formatted_text,
     join_arrays,
+    select_text,
     take_text,
     texts_by_case,
 )
@@ -282,10 +283,6 @@ def _day_text(days: np.ndarray) -> pa.Array:
     return pa.array(_day_strings(days), type=pa.large_string())
 
 
-def _rows(texts: pa.Array, mask: np.ndarray) -> pa.Array:
-    return texts.filter(pa.array(mask, type=pa.bool_()))
-
-
 def _per_account(values: np.ndarray, positions: np.ndarray, size: int) -> np.ndarray:
     """``values`` placed at their account positions; NaN for the other accounts."""
     out = np.full(size, np.nan)
@@ -347,8 +344,8 @@ def _history_findings(iv: Columns, acc: Accounts, b: Benchmarks) -> list[Part]:
     rows["comparison"] = texts_by_case(
         size, "the account's own median daily growth",
         (enough, join_arrays(
-            "the account's own median daily growth (", _rows(baseline, enough), "/day, spread ",
-            formatted_text(top["sigma"][enough], ",.0f"),
+            "the account's own median daily growth (", select_text(baseline, enough),
+            "/day, spread ", formatted_text(top["sigma"][enough], ",.0f"),
             f"/day); burst at z >= {t['burst_z']:g}",
         )),
     )
@@ -374,14 +371,14 @@ def _history_findings(iv: Columns, acc: Accounts, b: Benchmarks) -> list[Part]:
         (quiet, join_arrays(
             "No growth burst in ", formatted_text(n_intervals[quiet], ".0f"),
             " intervals: the largest deviation is z = ", formatted_text(top["z"][quiet], ".1f"),
-            " against the account's own median growth of ", _rows(baseline, quiet), "/day.",
+            " against the account's own median growth of ", select_text(baseline, quiet), "/day.",
         )),
         (burst, join_arrays(
             formatted_text(n_bursts[burst], ".0f"), " burst(s); the largest: +",
             formatted_text(top["gained"][burst], ",.0f"), " followers between ",
             _day_text(top["start_day"][burst]), " and ", _day_text(top["end_day"][burst]),
             ", about ", formatted_text(top["excess"][burst], ",.0f"),
-            " above the account's own baseline of ", _rows(baseline, burst), "/day (z = ",
+            " above the account's own baseline of ", select_text(baseline, burst), "/day (z = ",
             formatted_text(top["z"][burst], ".0f"), ").",
             texts_by_case(len(over), "", (over, join_arrays(
                 " That is ", formatted_text(top["rate"][burst][over], ",.0f"),

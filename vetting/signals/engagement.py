@@ -31,8 +31,13 @@ from vetting.signals._memo import remember_last
 from vetting.signals._thresholds import (
     distinct_members,
     formatted,
+    formatted_text,
+    join_arrays,
     median_per_candidate,
     place_in_run,
+    select_text,
+    take_text,
+    texts_by_case,
 )
 
 AREA = "followers_engagement"
@@ -649,23 +654,25 @@ def _concentration_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
     rows["flag"] = np.where(carried, "engagement_carried_by_one_post", None)
     rows["severity"] = np.where(carried, "caution", None)
     rows["confidence"] = np.where(enough, post_confidence(n, t["full_confidence_posts"]), 0.0)
-    n_posts = formatted(n, ".0f")
-    detail = np.empty(len(n), dtype=object)
-    detail[~enough] = [
-        f"Not enough data: {k} posts given; at least {t['carried_min_posts']} are needed "
-        f"to see whether one post carries the average."
-        for k in n_posts[~enough]
-    ]
-    detail[enough] = [
-        f"The top post brings {s} of the engagement of {k} recent posts; without it "
-        f"the mean per post falls from {ma} to {mr} ({d})."
-        + (" One post carries the average." if c else "")
-        for s, k, ma, mr, d, c in lists(
-            formatted(share[enough], ".0%"), n_posts[enough], formatted(mean_all[enough], ",.0f"),
-            formatted(mean_rest[enough], ",.0f"), formatted(drop[enough] - 1, "+.0%"),
-            carried[enough])
-    ]
-    rows["detail"] = detail
+    n_posts = formatted_text(n, ".0f")
+    verdicts = pa.array(["", " One post carries the average."], type=pa.large_string())
+    rows["detail"] = texts_by_case(
+        len(n), "",
+        (~enough, join_arrays(
+            "Not enough data: ", select_text(n_posts, ~enough),
+            f" posts given; at least {t['carried_min_posts']} are needed to see whether one "
+            "post carries the average.",
+        )),
+        (enough, join_arrays(
+            "The top post brings ", formatted_text(share[enough], ".0%"),
+            " of the engagement of ", select_text(n_posts, enough),
+            " recent posts; without it the mean per post falls from ",
+            formatted_text(mean_all[enough], ",.0f"), " to ",
+            formatted_text(mean_rest[enough], ",.0f"), " (",
+            formatted_text(drop[enough] - 1, "+.0%"), ").",
+            take_text(verdicts, carried[enough].astype(np.int64)),
+        )),
+    )
     return rows
 
 
