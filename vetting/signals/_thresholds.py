@@ -221,6 +221,7 @@ def texts_by_case(size: int, otherwise: str, *cases: tuple[np.ndarray, pa.Array]
     index = np.zeros(size, dtype=np.int64)
     offset = 1
     for mask, texts in cases:
+        assert not index[mask].any(), "the cases overlap"
         index[mask] = offset + np.arange(len(texts))
         pieces.append(texts.cast(pa.large_string()))
         offset += len(texts)

@@ -27,7 +27,6 @@ from vetting.benchmarks import Benchmarks, load_benchmarks
 from vetting.frames import PortfolioFrames
 from vetting.signals import SignalContext
 from vetting.signals._thresholds import (
-    formatted,
     formatted_text,
     join_arrays,
     select_text,
@@ -514,24 +513,27 @@ def _post_findings(acc: Accounts, posts: Columns, b: Benchmarks) -> list[Part]:
     ur["flag"] = np.where(uniform, "uniform_likes", None)
     ur["severity"] = np.where(uniform, "serious", None)
     ur["confidence"] = np.where(enough, post_confidence(n_posts, t["full_confidence_posts"]), 0.0)
-    n_text = formatted(n_posts, ".0f")
-    detail = np.empty(size, dtype=object)
-    detail[~enough] = [
-        f"Not enough data: {n} posts with likes; at least {t['uniform_min_posts']} are "
-        f"needed to judge how uniform likes are."
-        for n in n_text[~enough]
-    ]
-    detail[enough] = [
-        f"Likes vary by only {c} of their mean (about {m}) across {n} posts; "
-        f"genuine accounts vary by {cv_stats['median']:.0%} (rarely under "
-        f"{cv_stats['p05']:.0%}). Likes this uniform suggest bought likes or a pod."
-        if flag else
-        f"Likes vary by {c} of their mean (about {m}) across {n} posts, within "
-        f"what genuine accounts show."
-        for flag, c, m, n in lists(uniform[enough], formatted(cv[enough], ".0%"),
-                                   formatted(mean[enough], ",.0f"), n_text[enough])
-    ]
-    ur["detail"] = detail
+    n_text = formatted_text(n_posts, ".0f")
+    flagged, judged = uniform, enough & ~uniform
+    ur["detail"] = texts_by_case(
+        size, "",
+        (~enough, join_arrays(
+            "Not enough data: ", select_text(n_text, ~enough),
+            f" posts with likes; at least {t['uniform_min_posts']} are needed to judge how "
+            "uniform likes are.",
+        )),
+        (flagged, join_arrays(
+            "Likes vary by only ", formatted_text(cv[flagged], ".0%"), " of their mean (about ",
+            formatted_text(mean[flagged], ",.0f"), ") across ", select_text(n_text, flagged),
+            f" posts; genuine accounts vary by {cv_stats['median']:.0%} (rarely under "
+            f"{cv_stats['p05']:.0%}). Likes this uniform suggest bought likes or a pod.",
+        )),
+        (judged, join_arrays(
+            "Likes vary by ", formatted_text(cv[judged], ".0%"), " of their mean (about ",
+            formatted_text(mean[judged], ",.0f"), ") across ", select_text(n_text, judged),
+            " posts, within what genuine accounts show.",
+        )),
+    )
     out = [ur]
 
     keep = acc.platform.isin(t["comment_ratio_platforms"]).to_numpy()
@@ -557,22 +559,34 @@ def _post_findings(acc: Accounts, posts: Columns, b: Benchmarks) -> list[Part]:
     cr["confidence"] = np.where(enough_ratio,
                                 post_confidence(n_posts, t["full_confidence_posts"]), 0.0)[keep]
     band = f"{low * 100:.1f}–{high * 100:.1f}"
-    cr["detail"] = [
-        (f"{r100} comments per 100 likes over {n} posts ({c} comments, {lk} likes); genuine "
-         f"accounts show {band}. "
-         + ("So few comments suggest bought likes." if r < low else
-            "So many comments suggest a comment pod or giveaway traffic.")
-         if flag else
-         f"{r100} comments per 100 likes over {n} posts, within the genuine range {band}.")
-        if ok else
-        f"Not enough data: {lk} likes on {n} posts; at least "
-        f"{t['comment_ratio_min_likes']} likes on {t['comment_ratio_min_posts']} posts are "
-        f"needed for a comment-to-like ratio."
-        for ok, flag, r, r100, n, c, lk in lists(
-            enough_ratio[keep], abnormal[keep], ratio[keep], formatted(ratio[keep] * 100, ".1f"),
-            n_text[keep], formatted(comments_total[keep], ",.0f"),
-            formatted(likes_total[keep], ",.0f"))
-    ]
+    # Per kept account: not enough data, flagged (too few or too many comments), or fine.
+    kept_enough, kept_abnormal = enough_ratio[keep], abnormal[keep]
+    per_100 = formatted_text(ratio[keep] * 100, ".1f")
+    kept_posts = select_text(n_text, keep)
+    likes_text = formatted_text(likes_total[keep], ",.0f")
+    flagged, fine = kept_enough & kept_abnormal, kept_enough & ~kept_abnormal
+    reasons = pa.array(["So many comments suggest a comment pod or giveaway traffic.",
+                        "So few comments suggest bought likes."], type=pa.large_string())
+    cr["detail"] = texts_by_case(
+        len(kept_enough), "",
+        (~kept_enough, join_arrays(
+            "Not enough data: ", select_text(likes_text, ~kept_enough), " likes on ",
+            select_text(kept_posts, ~kept_enough),
+            f" posts; at least {t['comment_ratio_min_likes']} likes on "
+            f"{t['comment_ratio_min_posts']} posts are needed for a comment-to-like ratio.",
+        )),
+        (flagged, join_arrays(
+            select_text(per_100, flagged), " comments per 100 likes over ",
+            select_text(kept_posts, flagged), " posts (",
+            formatted_text(comments_total[keep][flagged], ",.0f"), " comments, ",
+            select_text(likes_text, flagged), f" likes); genuine accounts show {band}. ",
+            take_text(reasons, (ratio[keep][flagged] < low).astype(np.int64)),
+        )),
+        (fine, join_arrays(
+            select_text(per_100, fine), " comments per 100 likes over ",
+            select_text(kept_posts, fine), f" posts, within the genuine range {band}.",
+        )),
+    )
     out.append(cr)
     return out
 
