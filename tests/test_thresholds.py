@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from vetting.signals._thresholds import fmt, formatted, names_of_true, number_texts
+from vetting.signals._thresholds import (
+    fmt,
+    formatted,
+    formatted_text,
+    names_of_true,
+    number_texts,
+    texts_by_case,
+)
 
 SPECS = [".0f", ",.0f", "+,.0f", "+.0f", ".1f", ".2f", ".0%", ".1%", "+.0%", ".2%", ".3g"]
 
@@ -37,6 +45,13 @@ def test_formatted_is_format_for_every_value(spec: str) -> None:
     values = _awkward_values(seed=len(spec))
     expected = [format(float(value), spec) for value in values]
     assert formatted(values, spec).tolist() == expected
+    assert formatted_text(values, spec).to_pylist() == expected  # the same, in Arrow
+
+
+def test_cases_of_a_text_column_must_not_overlap() -> None:
+    both = np.array([True, True])
+    with pytest.raises(AssertionError, match="overlap"):
+        texts_by_case(2, "", (both, pa.array(["a", "b"])), (both, pa.array(["c", "d"])))
 
 
 def test_number_texts_keeps_integers_integers() -> None:

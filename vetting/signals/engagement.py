@@ -247,18 +247,19 @@ def post_confidence(n_posts: np.ndarray, full_confidence_posts: float) -> np.nda
 
 
 def text_per_value(values: np.ndarray | pd.Series,
-                   make: Callable[[float], str]) -> np.ndarray:
-    """``make(value)`` for each value as an object array, called once per distinct value
-    (bit for bit, so -0.0 keeps its sign): counts and ranges repeat across accounts."""
+                   make: Callable[[float], str]) -> pa.Array:
+    """``make(value)`` for each value as an Arrow text column, called once per distinct
+    value (bit for bit, so -0.0 keeps its sign): counts and ranges repeat across accounts."""
     values = np.array(values, dtype=float)
     members, inverse = distinct_members(values, values)
-    return np.array([make(value) for value in members], dtype=object)[inverse]
+    return take_text(pa.array([make(value) for value in members], type=pa.large_string()),
+                     inverse)
 
 
-def text_per_combination(make: Callable[..., str], *columns: np.ndarray) -> np.ndarray:
-    """``make(*row)`` for each row of the columns (handed over as floats), called once per
-    distinct row: flags and small counts repeat across accounts. Values count as equal bit
-    for bit, so -0.0 keeps its sign."""
+def text_per_combination(make: Callable[..., str], *columns: np.ndarray) -> pa.Array:
+    """``make(*row)`` for each row of the columns (handed over as floats), as an Arrow text
+    column, called once per distinct row: flags and small counts repeat across accounts.
+    Values count as equal bit for bit, so -0.0 keeps its sign."""
     arrays = [np.asarray(c, dtype=float) for c in columns]
     # Number the distinct values of each column, then the distinct rows of those numbers.
     row_key = np.zeros(len(arrays[0]), dtype=np.int64)
@@ -268,16 +269,17 @@ def text_per_combination(make: Callable[..., str], *columns: np.ndarray) -> np.n
         combinations *= max(len(distinct), 1)
         row_key = row_key * len(distinct) + inverse
     if combinations >= 2**62:  # too many to number: one call per row
-        return np.array([make(*row) for row in lists(*arrays)], dtype=object)
+        return pa.array([make(*row) for row in lists(*arrays)], type=pa.large_string())
     members, inverse = distinct_members(np.arange(len(row_key)), row_key)
     rows = lists(*(values[members] for values in arrays))
-    return np.array([make(*row) for row in rows], dtype=object)[inverse]
+    return take_text(pa.array([make(*row) for row in rows], type=pa.large_string()), inverse)
 
 
-def account_followers_text(followers: pd.Series) -> np.ndarray:
+def account_followers_text(followers: pd.Series) -> pa.Array:
     """Each account's follower count as text ('unknown' where missing)."""
     values = followers.to_numpy(dtype=float)
-    return np.where(np.isnan(values), "unknown", formatted(values, ",.0f"))
+    known = ~np.isnan(values)
+    return texts_by_case(len(values), "unknown", (known, formatted_text(values[known], ",.0f")))
 
 
 # --------------------------------------------------------------------------- assembly
@@ -526,7 +528,7 @@ def _base(acc: pd.DataFrame, signal: str) -> Part:
     return account_part(acc, AREA, signal, SOURCES)
 
 
-def _rate_findings(acc: pd.DataFrame, b: Benchmarks, followers_text: np.ndarray) -> Part:
+def _rate_findings(acc: pd.DataFrame, b: Benchmarks, followers_text: pa.Array) -> Part:
     t = b.thresholds["engagement"]
     formula = b.formulas["per_follower_per_post"]["text"]
     rows = _base(acc, "engagement_rate_median")
@@ -548,16 +550,11 @@ def _rate_findings(acc: pd.DataFrame, b: Benchmarks, followers_text: np.ndarray)
     rows["severity"] = np.where(low_flag, "serious", None)
     rows["confidence"] = np.where(enough, acc["confidence"], 0.0)
     extreme = enough & has_range & (rate > acc["high"].to_numpy() * t["extreme_high_factor"])
-    n_posts = formatted(acc["n_posts"], ".0f")
-
-    detail = np.empty(len(acc), dtype=object)
-    lacking = ~enough
-    detail[lacking] = [
-        f"Not enough data: {'no follower count' if not f > 0 else f'only {n} posts'} given; "
-        f"the engagement rate needs the follower count and at least {int(t['min_posts'])} "
-        "recent posts with likes and comments."
-        for f, n in lists(acc["followers"].to_numpy(dtype=float)[lacking], n_posts[lacking])
-    ]
+    n_posts = formatted_text(acc["n_posts"], ".0f")
+    has_followers = acc["followers"].to_numpy(dtype=float) > 0
+    needs = (f" given; the engagement rate needs the follower count and at least "
+             f"{int(t['min_posts'])} recent posts with likes and comments.")
+    few_posts = ~enough & has_followers
     # The closing sentence depends on the tier range and the low / extreme verdicts only:
     # made once per distinct combination.
     # Names are numbered; a missing one (numbered -1) reads "nan", as it always did.
@@ -582,14 +579,19 @@ def _rate_findings(acc: pd.DataFrame, b: Benchmarks, followers_text: np.ndarray)
         closing, has_range[enough], low_flag[enough], extreme[enough], tiers,
         acc["reference"].to_numpy()[enough], sources,
     )
-    detail[enough] = [
-        f"Median engagement {median} of {f} followers per post over {n} recent posts "
-        f"(mean {mean}); formula {formula}.{end}"
-        for median, f, n, mean, end in lists(
-            formatted(rate[enough], ".2%"), followers_text[enough], n_posts[enough],
-            formatted(acc["rate_mean"].to_numpy()[enough], ".2%"), closings)
-    ]
-    rows["detail"] = detail
+    rows["detail"] = texts_by_case(
+        len(acc), "Not enough data: no follower count" + needs,
+        (few_posts, join_arrays(
+            "Not enough data: only ", select_text(n_posts, few_posts), " posts", needs,
+        )),
+        (enough, join_arrays(
+            "Median engagement ", formatted_text(rate[enough], ".2%"), " of ",
+            select_text(followers_text, enough), " followers per post over ",
+            select_text(n_posts, enough), " recent posts (mean ",
+            formatted_text(acc["rate_mean"].to_numpy()[enough], ".2%"), "); formula ",
+            f"{formula}.", closings,
+        )),
+    )
     return rows
 
 
@@ -677,14 +679,14 @@ def _concentration_findings(acc: pd.DataFrame, t: dict[str, float]) -> Part:
 
 
 def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float],
-                               followers_text: np.ndarray) -> Part:
+                               followers_text: pa.Array) -> Part:
     rows = _base(acc, "engaged_audience")
     enough = (acc["n_posts"] >= t["min_posts"]).to_numpy()
     engaged = acc["engaged_median"].to_numpy()
     followers = acc["followers"].to_numpy(dtype=float)
     rows["value"] = np.where(enough, engaged, np.nan)
     rows["unit"] = "engagements per post (median)"
-    rows["comparison"] = followers_text + " followers"
+    rows["comparison"] = join_arrays(followers_text, " followers")
     rows["benchmark_source"] = None
     rows["benchmark_year"] = np.nan
     rows["suggested_level"] = np.nan
@@ -694,17 +696,22 @@ def _engaged_audience_findings(acc: pd.DataFrame, t: dict[str, float],
                                                           t["full_confidence_posts"]), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = engaged / followers
-    detail = np.full(len(acc), f"Not enough data: fewer than {t['min_posts']} recent posts, "
-                               "so the engaged audience is unknown.", dtype=object)
-    detail[enough] = [
-        f"{f_text} followers, of whom about {e} engage with a typical post ({s}): followers "
-        "are not the engaged audience." if f > 0 else
-        f"About {e} engagements on a typical post; no follower count to compare."
-        for f, f_text, e, s in lists(followers[enough], followers_text[enough],
-                                     formatted(engaged[enough], ",.0f"),
-                                     formatted(share[enough], ".1%"))
-    ]
-    rows["detail"] = detail
+    compared, alone = enough & (followers > 0), enough & ~(followers > 0)
+    rows["detail"] = texts_by_case(
+        len(acc),
+        f"Not enough data: fewer than {t['min_posts']} recent posts, so the engaged audience "
+        "is unknown.",
+        (compared, join_arrays(
+            select_text(followers_text, compared), " followers, of whom about ",
+            formatted_text(engaged[compared], ",.0f"), " engage with a typical post (",
+            formatted_text(share[compared], ".1%"),
+            "): followers are not the engaged audience.",
+        )),
+        (alone, join_arrays(
+            "About ", formatted_text(engaged[alone], ",.0f"),
+            " engagements on a typical post; no follower count to compare.",
+        )),
+    )
     return rows
 
 
