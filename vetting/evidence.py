@@ -78,7 +78,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
         shared = pool.submit(answer_analysis, frames)
         later = pool.submit(run, on_second)  # after the shared analysis, on its thread
         found = run([name for name in ANALYSERS if name not in READS_ANSWERS])
-        for name in on_first:
+        for name in reading:
             prepare = getattr(_module(name), "prepare", None)
             if prepare is not None:
                 prepare(frames)

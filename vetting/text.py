@@ -592,7 +592,7 @@ def _present(arr: pa.Array, pattern: str) -> np.ndarray:
     )
 
 
-def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Series:
+def detect_languages(texts: pd.Series) -> pd.Series:
     """Language code of each text, by script, and for Latin script by function words.
 
     Hangul -> ko, Thai -> th, Arabic script -> ar (fa or ur when their letters appear),
@@ -600,8 +600,7 @@ def detect_languages(texts: pd.Series, arrow: pa.Array | None = None) -> pd.Seri
     en or sq (or another Latin language listed there, which the lexicon lacks). None
     when a text has too few letters or function words to tell.
     """
-    result = _languages_of(_arrow(texts) if arrow is None else arrow)
-    return pd.Series(result, index=texts.index, dtype=object)
+    return pd.Series(_languages_of(_arrow(texts)), index=texts.index, dtype=object)
 
 
 def _languages_of(texts: pa.Array) -> np.ndarray:

@@ -49,7 +49,7 @@ def analyse(frames: PortfolioFrames, context: SignalContext) -> pd.DataFrame:
     parts = [
         answer_findings(analysis, QUESTIONS, AREA),
         _answers_level(analysis),
-        kpi_findings(frames.kpis, frames.candidates, frames.answers),
+        _kpi_part(frames),
         _attribution_flags(analysis),
     ]
     parts = [part for part in parts if len(part)]
@@ -163,7 +163,11 @@ def kpi_kinds(kpis: pd.DataFrame) -> pd.DataFrame:
 def prepare(frames: PortfolioFrames) -> None:
     """The findings that need no answers, worked out while the evidence engine waits
     for the answers to be analysed (:func:`analyse` then finds them remembered)."""
-    kpi_findings(frames.kpis, frames.candidates, frames.answers)
+    _kpi_part(frames)
+
+
+def _kpi_part(frames: PortfolioFrames) -> pd.DataFrame:
+    return kpi_findings(frames.kpis, frames.candidates, frames.answers)
 
 
 @remember_last
