@@ -622,25 +622,32 @@ def _languages_of(texts: pa.Array) -> np.ndarray:
 def _detect_distinct(arr: pa.Array) -> np.ndarray:
     """Language code (or None) of each text prefix (see :func:`detect_languages`)."""
     settings = lexicon().detection
-    result = np.full(len(arr), None, dtype=object)
     scripts = settings["scripts"]
     main = [s for s in scripts if s.get("main") and s["lang"] != "latin"]
     rest = [s for s in scripts if not s.get("main")]
+    refinements = settings.get("refinements", [])
     latin_class = next(s["class"] for s in scripts if s["lang"] == "latin")
     other_class = "[" + "".join(s["class"].strip("[]") for s in rest) + "]"
     candidates = [*main, {"lang": "other", "class": other_class}]
+    # Each text's language so far, as a number into `labels` (-1: none): comparing numbers
+    # holds the GIL (which the other analysers wait for) far less than comparing strings.
+    labels = list(dict.fromkeys([
+        *(s["lang"] for s in candidates), *(s["lang"] for s in rest), "latin",
+        *(r["lang"] for r in refinements),
+    ]))
+    number = {lang: i for i, lang in enumerate(labels)}
+    code = np.full(len(arr), -1, dtype=np.int64)
     # One scan finds the first non-Latin letter of each text; its script is the text's
     # candidate script, which wins when it has at least as many words as Latin script.
     any_class = "[" + "".join(s["class"].strip("[]") for s in candidates) + "]"
-    first = pc.extract_regex(arr, f"(?P<c>{any_class})").field("c").to_pylist()
-    first_char = np.array([c or "" for c in first], dtype=object)
+    first = pc.extract_regex(arr, f"(?P<c>{any_class})").field("c")  # null: none
+    unassigned = np.asarray(first.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     for spec in candidates:
-        has = np.flatnonzero(first_char != "")
+        has = np.flatnonzero(unassigned)
         if not len(has):
             break
-        is_script = _present(pa.array(first_char[has], type=pa.large_string()), spec["class"])
-        rows = has[is_script]
-        first_char[rows] = ""
+        rows = has[_present(first.take(pa.array(has, type=pa.int64())), spec["class"])]
+        unassigned[rows] = False
         if not len(rows):
             continue
         subset = arr.take(pa.array(rows, type=pa.int64()))
@@ -655,34 +662,33 @@ def _detect_distinct(arr: pa.Array) -> np.ndarray:
                 subset.take(pa.array(uncertain, type=pa.int64())), spec["class"] + "+"
             )
         wins = words >= latin_words
-        result[rows[wins]] = spec["lang"]
-    undecided = np.flatnonzero(result == None)  # noqa: E711 - elementwise on objects
+        code[rows[wins]] = number[spec["lang"]]
+    undecided = np.flatnonzero(code < 0)
     if len(undecided):
         subset = arr.take(pa.array(undecided))
         latin = _present(subset, latin_class)
-        result[undecided[latin]] = "latin"
-    other_rows = np.flatnonzero(result == "other")
+        code[undecided[latin]] = number["latin"]
+    other_rows = np.flatnonzero(code == number["other"])
     if len(other_rows):
         subset = arr.take(pa.array(other_rows))
         counts = np.column_stack(
             [_count(subset, s["class"]) * float(s.get("weight", 1.0)) for s in rest]
         )
-        result[other_rows] = np.array([s["lang"] for s in rest], dtype=object)[
-            counts.argmax(axis=1)
-        ]
-    refinements = settings.get("refinements", [])
+        code[other_rows] = np.array([number[s["lang"]] for s in rest])[counts.argmax(axis=1)]
     for script_lang in dict.fromkeys(r["script_lang"] for r in refinements):
         of_script = [r for r in refinements if r["script_lang"] == script_lang]
-        rows = np.flatnonzero(result == script_lang)
+        script_code = number.get(script_lang, -2)  # -2: a script no text can have
+        rows = np.flatnonzero(code == script_code)
         if len(of_script) > 1 and len(rows):  # most texts have none of their letters
             any_class = "[" + "".join(r["class"].strip("[]") for r in of_script) + "]"
             rows = rows[_present(arr.take(pa.array(rows)), any_class)]
         for refinement in of_script:  # in order: the first that applies wins
-            rows = rows[result[rows] == script_lang]
+            rows = rows[code[rows] == script_code]
             if len(rows):
                 found = _count(arr.take(pa.array(rows)), refinement["class"])
-                result[rows[found >= int(refinement.get("min", 1))]] = refinement["lang"]
-    latin_rows = np.flatnonzero(result == "latin")
+                code[rows[found >= int(refinement.get("min", 1))]] = number[refinement["lang"]]
+    result = np.array([*labels, None], dtype=object)[code]  # code -1 takes the None
+    latin_rows = np.flatnonzero(code == number["latin"])
     if len(latin_rows):
         result[latin_rows] = _latin_languages(arr.take(pa.array(latin_rows)), settings)
     return result
@@ -976,7 +982,15 @@ class TextColumns:
         self.row_langs = pd.Series(row_langs, index=texts.index, dtype=object)
         self.n_rows = len(row_langs)
         self.n_distinct = len(self.arrow)
+        # The languages as numbers (-1: none), for masks that compare numbers, not strings.
+        self._lang_codes, lang_names = pd.factorize(pd.Series(self.langs, dtype=object))
+        self._lang_code_of = {name: code for code, name in enumerate(lang_names)}
         self._blocks: dict[str | None, _Block] = {}
+
+    def _in_language(self, lang: str | None) -> np.ndarray:
+        """Which distinct texts are in ``lang`` (None: in no language)."""
+        code = -1 if lang is None else self._lang_code_of.get(lang, -2)
+        return self._lang_codes == code
 
     def _distinct_mask(self, row_mask: np.ndarray) -> np.ndarray:
         """Which distinct texts have at least one of the selected rows."""
@@ -989,8 +1003,7 @@ class TextColumns:
 
     def block(self, lang: str | None) -> _Block:
         if lang not in self._blocks:
-            mask = pd.isna(self.langs) if lang is None else self.langs == lang
-            positions = np.flatnonzero(mask)
+            positions = np.flatnonzero(self._in_language(lang))
             original = self.arrow.take(pa.array(positions, type=pa.int64()))
             composed, changed = _compose(original, lang)
             normalised, marks = _fold_array(composed, lang)
@@ -1039,7 +1052,9 @@ class TextColumns:
         """Hits of the distinct texts -> hits of the rows, in the order one search per
         (language, concept) over all rows gives: language, then concept, then row."""
         lang_rank = {lang: i for i, lang in enumerate(lexicon().languages)}
-        distinct_rank = np.array([lang_rank.get(lang, -1) for lang in self.langs])
+        # Each distinct text's language rank, looked up once per language (-1: none).
+        rank_of_code = [lang_rank.get(name, -1) for name in self._lang_code_of]
+        distinct_rank = np.array([*rank_of_code, -1])[self._lang_codes]
         concept_codes, concept_names = pd.factorize(found["concept"])
         code_of = {name: code for code, name in enumerate(concept_names)}
         found_rows = found["row"].to_numpy(dtype=np.int64)
@@ -1081,9 +1096,10 @@ class TextColumns:
         counted = searched if selected is None else selected
 
         def prepare(lang: str) -> None:
-            if (searched & (self.langs == lang)).any():
+            in_language = self._in_language(lang)
+            if (searched & in_language).any():
                 self._indexed_block(lang)  # with the indexes the searches read
-            elif (counted & (self.langs == lang)).any():
+            elif (counted & in_language).any():
                 self.block(lang)
 
         _map_texts(prepare, list(lex.languages), self.n_distinct)
@@ -1252,7 +1268,7 @@ class TextColumns:
         # Numbers need no lexicon: they are counted in every text.
         counts.append((np.arange(self.n_distinct), 0, self.arrow, NUMBER))
         for lang in lex.languages:
-            if not (selected & (self.langs == lang)).any():
+            if not (selected & self._in_language(lang)).any():
                 continue
             block = self.block(lang)
             for column, kind in enumerate(("percentages", "time_frames", "named_metrics"), 1):
