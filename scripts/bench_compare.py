@@ -6,7 +6,8 @@ The machine's speed drifts by a fifth or more within an hour, so figures taken a
 different times do not compare (see docs/benchmarks.md). This checks out OLD_COMMIT into
 a temporary git worktree and runs the two trees in turns, each round one fresh process
 per tree timing ``--runs`` full runs (analyse + score, as ``scripts/bench.py`` times
-them), then prints the fastest run, the first quartile and the median of each tree.
+them), then prints the fastest run, the first quartile and the median of each tree, and
+the median of the rounds' differences (each round's two processes ran close together).
 """
 
 from __future__ import annotations
@@ -71,9 +72,15 @@ def main() -> None:
                         str(old_tree), args.old_commit], check=True)
         try:
             times: dict[str, list[float]] = {args.old_commit: [], "working tree": []}
+            # Each round's fastest run of the working tree minus that of the old commit:
+            # the two ran minutes apart at most, so the machine's drift mostly cancels.
+            differences: list[float] = []
             for _ in range(args.rounds):
-                times[args.old_commit] += _timed_runs(old_tree, args.runs)
-                times["working tree"] += _timed_runs(ROOT, args.runs)
+                old = _timed_runs(old_tree, args.runs)
+                new = _timed_runs(ROOT, args.runs)
+                times[args.old_commit] += old
+                times["working tree"] += new
+                differences.append(min(new) - min(old))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                             str(old_tree)], check=True)
@@ -82,6 +89,10 @@ def main() -> None:
         print(f"{name:<14} {len(values)} runs: fastest {values[0]:.3f} s, "
               f"first quartile {values[len(values) // 4]:.3f} s, "
               f"median {statistics.median(values):.3f} s")
+    faster = sum(difference < 0 for difference in differences)
+    print(f"paired by round: the working tree's fastest run minus the old commit's, median "
+          f"{statistics.median(differences):+.3f} s; faster in {faster} of {len(differences)}"
+          " rounds")
 
 
 if __name__ == "__main__":

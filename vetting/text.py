@@ -1158,14 +1158,12 @@ class TextColumns:
         subset = _rows_of(block.normalised, local)
         # One RE2 pass: texts without a match come back null.
         spans = pc.extract_regex_span(subset, pattern.re2)
-        hit = np.asarray(spans.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-        if not hit.any():
+        if spans.null_count == len(spans):
             return None
+        hit = np.asarray(spans.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         local_hit = local[hit]
-        flat = (
-            spans.filter(pa.array(hit)).field("m").flatten()
-            .to_numpy(zero_copy_only=False).reshape(-1, 2)
-        )
+        # The span column has a (zero) span for the texts without a match too.
+        flat = spans.field("m").flatten().to_numpy(zero_copy_only=False).reshape(-1, 2)[hit]
         start, end = block.char_spans(local_hit, flat)
         return self._locate(block, lang, concept, local_hit, start, end)
 
@@ -1239,8 +1237,8 @@ class TextColumns:
         if not len(guarded):
             return
         subset = texts.take(pa.array(guarded, type=pa.int64()))
-        spans = all_spans.filter(pa.array(present)).field("m")
-        flat = spans.flatten().to_numpy(zero_copy_only=False).reshape(-1, 2)
+        flat = all_spans.field("m").flatten().to_numpy(zero_copy_only=False).reshape(-1, 2)
+        flat = flat[present]
         guard_start, guard_end = block.char_spans(local[guarded], flat)
         single = (_count(subset, pattern.re2) == 1) & (_count(subset, guard.re2) == 1)
         overlap = (guard_start < end[guarded]) & (start[guarded] < guard_end)

@@ -207,11 +207,11 @@ def take_text(distinct: pa.Array, codes: np.ndarray) -> pa.Array:
     return distinct.take(indices)
 
 
-def texts_by_case(size: int, otherwise: str, *cases: tuple[np.ndarray, pa.Array]
+def texts_by_case(size: int, otherwise: str | None, *cases: tuple[np.ndarray, pa.Array]
                   ) -> pa.Array:
     """One Arrow text column of ``size`` rows: for each (mask, texts) case, ``texts`` (one
-    per True row of ``mask``) in its rows; ``otherwise`` in rows no case covers. The
-    masks must not overlap.
+    per True row of ``mask``) in its rows; ``otherwise`` (None: null) in rows no case
+    covers. The masks must not overlap.
 
     >>> texts_by_case(4, "-", (np.array([True, False, False, True]), pa.array(["a", "b"])),
     ...               (np.array([False, True, False, False]), pa.array(["c"]))).to_pylist()

@@ -33,6 +33,7 @@ from vetting.signals._thresholds import (
     names_of_true,
     run_starts,
     take_text,
+    texts_by_case,
 )
 from vetting.text import TextColumns, lexicon
 
@@ -302,26 +303,26 @@ def _cannot_judge_sentences(status: np.ndarray, lang: np.ndarray, length: np.nda
                             min_chars: np.ndarray) -> pa.Array:
     """Plain sentences for answers the lexicon cannot judge (null for the others)."""
     lex = lexicon()
-    sentence = np.full(len(status), None, dtype=object)
-    unsupported = np.flatnonzero(status == Status.UNSUPPORTED)
-    names = {code: lex.language_name(code) for code in set(lang[unsupported])}
-    sentence[unsupported] = [
-        f"Cannot judge this answer (language {names[code]} not in the lexicon); "
+    unsupported = status == Status.UNSUPPORTED
+    codes, languages = pd.factorize(lang[unsupported])
+    unsupported_text = take_text(pa.array([
+        f"Cannot judge this answer (language {lex.language_name(code)} not in the lexicon); "
         "the manager reads it."
-        for code in lang[unsupported]
-    ]
-    sentence[status == Status.UNRECOGNISED] = (
+        for code in languages
+    ], type=_LARGE), codes)
+    unrecognised = status == Status.UNRECOGNISED
+    unrecognised_text = take_text(pa.array([
         "Cannot judge this answer (its language was not recognised); the manager reads it."
-    )
-    short = np.flatnonzero(status == Status.TOO_SHORT)
+    ], type=_LARGE), np.zeros(int(unrecognised.sum()), dtype=np.int64))
+    short = status == Status.TOO_SHORT
     largest_min = max(s["min_chars"] for s in lex.languages.values())
     needed = np.where(np.isnan(min_chars[short]), largest_min, min_chars[short]).astype(int)
-    sentence[short] = (
-        "Cannot judge this answer (too short to judge: "
-        + length[short].astype(str).astype(object) + " characters, "
-        + needed.astype(str).astype(object) + " needed); the manager reads it."
+    short_text = join_arrays(
+        "Cannot judge this answer (too short to judge: ", number_text(length[short]),
+        " characters, ", number_text(needed), " needed); the manager reads it.",
     )
-    return pa.array(sentence, type=_LARGE, from_pandas=True)
+    return texts_by_case(len(status), None, (unsupported, unsupported_text),
+                         (unrecognised, unrecognised_text), (short, short_text))
 
 
 # --------------------------------------------------------------------------- text columns
