@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from vetting.memory import keep_freed_memory
+
+keep_freed_memory()  # once per server process; later reruns change nothing
 st.set_page_config(
     page_title="Social media hire vetting", page_icon=":material/person_search:", layout="wide"
 )

@@ -1,4 +1,6 @@
-"""Every speed figure beside its target. Usage: .venv/bin/python scripts/bench.py [--quick]
+"""Every speed figure beside its target.
+
+Usage: .venv/bin/python scripts/bench.py [--quick] [--default-memory]
 
 - scoring: 10,000 realistic synthetic portfolios (built straight into frames, so file
   parsing is excluded, as the target says), all analysers + scoring; target < 2 s.
@@ -38,6 +40,7 @@ from vetting.evidence import (  # noqa: E402
 from vetting.followers_audit import estimate_fake_share, score_followers  # noqa: E402
 from vetting.frames import PortfolioFrames  # noqa: E402
 from vetting.loading import load_brief, load_portfolios  # noqa: E402
+from vetting.memory import keep_freed_memory  # noqa: E402
 from vetting.rubrics import load_rubric  # noqa: E402
 from vetting.scoring import score_table  # noqa: E402
 from vetting.signals import SignalContext, combine_findings  # noqa: E402
@@ -104,8 +107,16 @@ def line(label: str, seconds: float, target: float | None, rate: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--default-memory", action="store_true",
+                        help="leave the allocators as they are (see vetting/memory.py)")
     args = parser.parse_args()
     runs = 2 if args.quick else 5
+    if args.default_memory:
+        print("memory: the allocators' defaults (the app and the CLI keep freed memory)")
+    else:
+        applied = keep_freed_memory()  # as the app and the CLI do at start-up
+        print("memory: freed memory kept for reuse, as the app and the CLI do ("
+              + ", ".join(name for name, done in applied.items() if done) + ")")
 
     rubric = load_rubric(ROOT / "rubrics" / "agency.yaml")
     brief = load_brief(ROOT / "sample_portfolios" / "brief.yaml")

@@ -36,6 +36,12 @@ from vetting.rubrics import load_rubric
 from vetting.scoring import score_table
 from vetting.signals import SignalContext
 from vetting.synthetic import synthetic_frames
+try:  # each tree runs with the memory settings its own entry points apply
+    from vetting.memory import keep_freed_memory
+except ImportError:  # trees from before vetting/memory.py
+    pass
+else:
+    keep_freed_memory()
 today = date(2026, 11, 22)
 rubric = load_rubric(root / "rubrics" / "agency.yaml")
 context = SignalContext(today=today, brief=load_brief(root / "sample_portfolios" / "brief.yaml"))
