@@ -879,6 +879,12 @@ class _Block:
         return (cum[row_start + byte_offsets] - cum[row_start]).astype(np.int64)
 
 
+def _lengths_differ(texts: pa.Array, others: pa.Array) -> np.ndarray:
+    """Whether each text has another number of characters than its counterpart."""
+    differ = pc.not_equal(pc.utf8_length(texts), pc.utf8_length(others))
+    return np.asarray(differ.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _starts(arr: pa.Array) -> np.ndarray:
     """Each text's first character in the texts end to end, and the total at the end."""
     lengths = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
@@ -1007,10 +1013,14 @@ class TextColumns:
             original = self.arrow.take(pa.array(positions, type=pa.int64()))
             composed, changed = _compose(original, lang)
             normalised, marks = _fold_array(composed, lang)
-            shifted = np.asarray(
-                pc.not_equal(pc.utf8_length(original), pc.utf8_length(normalised))
-                .to_numpy(zero_copy_only=False), dtype=bool,
-            )
+            if lang == "ar":  # marks were removed: any text may be shorter
+                shifted = _lengths_differ(original, normalised)
+            else:  # the folds put one character for one: only NFC changes a length
+                shifted = np.zeros(len(positions), dtype=bool)
+                rows = np.flatnonzero(changed)
+                if len(rows):
+                    shifted[rows] = _lengths_differ(_rows_of(original, rows),
+                                                    _rows_of(composed, rows))
             self._blocks[lang] = _Block(positions, composed, normalised, shifted, ~changed,
                                         marks)
         return self._blocks[lang]
